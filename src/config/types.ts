@@ -1,0 +1,86 @@
+import type { TransactionMode } from '../core/types.js';
+
+/** How neomig reaches Neo4j. */
+export interface ConnectionConfig {
+  /** bolt://, bolt+s://, neo4j://, neo4j+s:// ... (env NEO4J_URI) */
+  uri?: string;
+  /** (env NEO4J_USERNAME) */
+  username?: string;
+  /** (env NEO4J_PASSWORD); never printed */
+  password?: string;
+  /** target database; default: the server's default database (env NEO4J_DATABASE) */
+  database?: string;
+  /** connection timeout in milliseconds */
+  connectionTimeoutMs?: number;
+}
+
+export interface LockConfig {
+  /** what to do when another run holds the lock: `wait` up to timeoutSeconds, or `fail` at once */
+  mode?: 'wait' | 'fail';
+  /** how long `wait` waits before giving up with exit code 4 */
+  timeoutSeconds?: number;
+  /** a lease whose heartbeat is older than this may be taken over */
+  ttlSeconds?: number;
+  /** how often the holder renews its heartbeat */
+  heartbeatSeconds?: number;
+}
+
+export interface LabelsConfig {
+  /** label of the history nodes */
+  history?: string;
+  /** label of the audit entries */
+  audit?: string;
+  /** label of the lock node */
+  lock?: string;
+}
+
+/** The settings of one environment; `environments` entries override the top level. */
+export interface EnvironmentConfig extends ConnectionConfig {
+  /** folder holding the migrations, relative to the config file */
+  migrations?: string;
+  /** allow pending versions lower than the highest applied one */
+  outOfOrder?: boolean;
+  /** validate files, checksums and history before `up` (default true) */
+  validateOnMigrate?: boolean;
+  /** reverse this run's applied migrations when one fails (default true) */
+  atomic?: boolean;
+  /** default transaction mode for migrations that do not set one */
+  transaction?: TransactionMode;
+  /** allow `neomig clean` (default false) */
+  cleanEnabled?: boolean;
+  /** destructive commands (`down`, `clean`, `repair`) need --yes */
+  protected?: boolean;
+  /** who is recorded as having run the migrations (default: OS user@host) */
+  installedBy?: string;
+  lock?: LockConfig;
+  labels?: LabelsConfig;
+}
+
+export interface NeomigConfig extends EnvironmentConfig {
+  /** named environments selected with --env */
+  environments?: Record<string, EnvironmentConfig>;
+}
+
+/** A config after files, environment, env vars and flags are merged, with every default filled in. */
+export interface ResolvedConfig {
+  /** absolute path of the migrations folder */
+  migrationsDir: string;
+  /** absolute path of the config file used, if any */
+  configFile: string | null;
+  /** the --env selected, if any */
+  environment: string | null;
+  connection: Required<Pick<ConnectionConfig, 'uri' | 'username'>> & {
+    password: string | undefined;
+    database: string | undefined;
+    connectionTimeoutMs: number;
+  };
+  outOfOrder: boolean;
+  validateOnMigrate: boolean;
+  atomic: boolean;
+  transaction: TransactionMode;
+  cleanEnabled: boolean;
+  protected: boolean;
+  installedBy: string;
+  lock: Required<LockConfig>;
+  labels: Required<LabelsConfig>;
+}

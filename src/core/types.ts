@@ -1,0 +1,187 @@
+/**
+ * The core's vocabulary: what a migration is on disk, what the history says about it, and what the
+ * planner decides. Plain data only; nothing here touches Node I/O or the driver.
+ */
+
+/** How Neo4j must run a statement: schema commands and data writes never share a transaction, and
+ *  `CALL { ... } IN TRANSACTIONS` only runs in an implicit (auto-commit) transaction. */
+export type StatementKind = 'schema' | 'data' | 'periodic';
+
+export interface Statement {
+  /** 1-based position within its script */
+  index: number;
+  /** 1-based line in the file where the statement's first non-blank character stands */
+  line: number;
+  /** the statement without its trailing `;`, comments kept, trimmed */
+  text: string;
+  kind: StatementKind;
+  /** true for CREATE/DROP INDEX|CONSTRAINT: data steps after it should wait for indexes */
+  changesIndexes: boolean;
+}
+
+/** `auto`: group consecutive statements Neo4j accepts together; `migration`: one transaction for the
+ *  whole script; `statement`: one managed transaction per statement; `implicit`: auto-commit each. */
+export type TransactionMode = 'auto' | 'migration' | 'statement' | 'implicit';
+
+export interface TransactionGroup {
+  /** `managed`: an explicit transaction committed at the end; `implicit`: session.run auto-commit */
+  tx: 'managed' | 'implicit';
+  statements: Statement[];
+  /** call db.awaitIndexes() after this group commits, before the next one runs */
+  awaitIndexes: boolean;
+}
+
+export interface Requirements {
+  /** semver range the server version must satisfy, e.g. ">=5.26" */
+  neo4j?: string;
+  edition?: 'community' | 'enterprise';
+  /** procedure or function names that must exist, e.g. apoc.create.node */
+  procedures?: string[];
+}
+
+export interface MigrationMeta {
+  description?: string;
+  /** normalized versions this migration needs applied first */
+  dependsOn: string[];
+  requires?: Requirements;
+  /** Cypher queries each returning one row with a boolean column `valid` */
+  validate: string[];
+  transaction: TransactionMode;
+  /** transaction timeout in milliseconds */
+  timeoutMs?: number;
+  /** no down on purpose; `down` past it refuses */
+  irreversible: boolean;
+}
+
+export type MigrationType = 'cypher' | 'typescript';
+
+export interface CypherScript {
+  kind: 'cypher';
+  /** file name relative to the migrations folder */
+  file: string;
+  /** the file's text as read (BOM removed) */
+  text: string;
+  statements: Statement[];
+}
+
+/** What a TypeScript/JavaScript migration module provides once loaded. The context type lives in the
+ *  runner; the core only carries the functions. */
+export interface TsHandlers {
+  up: (ctx: never) => unknown;
+  down?: (ctx: never) => unknown;
+}
+
+export interface TsScript {
+  kind: 'typescript';
+  file: string;
+  /** module source, recorded with the applied entry so a rollback never depends on the file */
+  source: string;
+  handlers: TsHandlers;
+}
+
+export interface LocalMigration {
+  /** normalized semver: "1.2.0" */
+  version: string;
+  description: string;
+  type: MigrationType;
+  /** up script (for TS, the module) */
+  up: CypherScript | TsScript;
+  /** down script; for TS the same module when it exports down */
+  down?: CypherScript | TsScript;
+  /** checksum of the up script (normalized statements, or TS source) */
+  checksum: string;
+  /** checksum of the down script, if any */
+  downChecksum?: string;
+  meta: MigrationMeta;
+}
+
+export type AppliedStatus = 'applied' | 'failed' | 'rolled_back' | 'baseline';
+
+/** One :SchemaVersion node as the runner reads it back. */
+export interface AppliedMigration {
+  version: string;
+  description: string;
+  type: MigrationType | 'baseline';
+  script: string;
+  checksum: string | null;
+  status: AppliedStatus;
+  installedBy: string;
+  /** ISO-8601 */
+  installedAt: string;
+  executionTimeMs: number;
+  counters: Record<string, number>;
+  /** the down script recorded with the up: Cypher text, or the TS module source */
+  downScript: string | null;
+  downScriptName: string | null;
+  dependsOn: string[];
+  irreversible: boolean;
+  /** for `failed`: whether what the failed run committed was undone by its down */
+  reversed: boolean;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** The reconciled state of one version (see reconcile()). */
+export type MigrationStatus =
+  /** a local file with no applied entry, or one rolled back: `up` will run it */
+  | 'pending'
+  | 'applied'
+  | 'baseline'
+  /** the last run failed; `reversed` on the entry says whether it left traces */
+  | 'failed'
+  /** lower than the baseline version: never run */
+  | 'below_baseline';
+
+export interface MigrationState {
+  version: string;
+  description: string;
+  status: MigrationStatus;
+  local?: LocalMigration;
+  applied?: AppliedMigration;
+  /** applied, local file present, checksums differ */
+  checksumChanged: boolean;
+  /** an applied/failed/baseline entry with no local file */
+  fileMissing: boolean;
+  /** pending while a higher version is already applied */
+  outOfOrder: boolean;
+}
+
+/** `--to` for up and down: a version, or one of the keywords. */
+export type Target = string | 'current' | 'latest' | 'next';
+
+export interface PlanStep {
+  version: string;
+  direction: 'up' | 'down';
+  description: string;
+  /** up: the local migration to run */
+  migration?: LocalMigration;
+  /** down: the entry whose recorded down runs (and the local file, when present) */
+  applied?: AppliedMigration;
+}
+
+export interface Plan {
+  direction: 'up' | 'down';
+  steps: PlanStep[];
+  /** the version the database will be at when the plan completes (null: nothing applied) */
+  targetVersion: string | null;
+  /** the version the database is at now (null: nothing applied) */
+  currentVersion: string | null;
+}
+
+/** A problem found by validation; the runner turns a list of these into one NeomigError. */
+export interface ValidationIssue {
+  kind:
+    | 'checksum_changed'
+    | 'file_missing'
+    | 'out_of_order'
+    | 'failed_not_reversed'
+    | 'dependency_missing'
+    | 'dependency_cycle'
+    | 'dependency_order'
+    | 'dependency_stranded'
+    | 'down_missing'
+    | 'precondition';
+  version: string;
+  file?: string;
+  message: string;
+}

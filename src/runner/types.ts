@@ -1,0 +1,192 @@
+import type { Driver } from 'neo4j-driver';
+import type { NeomigError } from '../errors.js';
+import type { MigrationState, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
+
+/** Counters Neo4j reported, summed over a step's statements (nodesCreated, indexesAdded, ...). */
+export type Counters = Record<string, number>;
+
+export interface ServerInfo {
+  version: string;
+  edition: 'community' | 'enterprise' | string;
+  /** the database migrations run against */
+  database: string;
+}
+
+/** Progress a migrator reports while it works; the CLI renders these. */
+export type MigratorEvent =
+  | { type: 'connected'; server: ServerInfo }
+  | { type: 'lock:waiting'; heldBy: LockHolder }
+  | { type: 'lock:acquired'; owner: string; tookOverFrom?: LockHolder }
+  | { type: 'lock:released'; owner: string }
+  | { type: 'migration:start'; direction: 'up' | 'down'; version: string; description: string; file: string; reason?: 'compensate' | 'atomic' | 'requested' }
+  | { type: 'statement:start'; version: string; index: number; total: number; line: number; text: string }
+  | { type: 'statement:done'; version: string; index: number; counters: Counters; elapsedMs: number }
+  | { type: 'batch:progress'; version: string; batches: number; rows: number; elapsedMs: number }
+  | { type: 'validate'; version: string; query: string; valid: boolean }
+  | { type: 'migration:done'; direction: 'up' | 'down'; version: string; elapsedMs: number; counters: Counters }
+  | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; reversed: boolean }
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
+
+export type MigratorListener = (event: MigratorEvent) => void;
+
+export interface LockHolder {
+  owner: string;
+  host: string;
+  pid: number;
+  acquiredAt: string;
+  heartbeatAt: string;
+}
+
+export interface StepReport {
+  version: string;
+  description: string;
+  direction: 'up' | 'down';
+  file: string;
+  elapsedMs: number;
+  counters: Counters;
+}
+
+export interface FailureReport {
+  version: string;
+  file: string;
+  direction: 'up' | 'down';
+  /** statement number and line that failed, when a statement failed */
+  statement?: number;
+  line?: number;
+  neo4jCode?: string;
+  message: string;
+  /** the failed migration's own partial work was undone by its down */
+  reversed: boolean;
+  /** why it was not reversed, if it was not */
+  reverseError?: string;
+}
+
+/** What a dry run shows for one step. */
+export interface DryRunStep {
+  version: string;
+  description: string;
+  direction: 'up' | 'down';
+  file: string;
+  type: 'cypher' | 'typescript';
+  /** Cypher steps: the transactions that will run, in order */
+  groups?: TransactionGroup[];
+  validate?: string[];
+}
+
+export interface RunResult {
+  command: 'up' | 'down';
+  dryRun: boolean;
+  /** the version the database was at before */
+  from: string | null;
+  /** the version it is at now */
+  to: string | null;
+  /** migrations this run applied and that stayed applied (up) or reversed on request (down) */
+  applied: StepReport[];
+  /** migrations this run reversed to compensate for a failure (atomic mode) */
+  reversed: StepReport[];
+  failed?: FailureReport;
+  /** versions still pending after the run */
+  pending: string[];
+  /** the plan, for dry runs */
+  plan?: DryRunStep[];
+}
+
+export interface StatusResult {
+  server: ServerInfo;
+  current: string | null;
+  migrations: MigrationState[];
+  issues: ValidationIssue[];
+  lock: LockHolder | null;
+}
+
+export interface ValidateResult {
+  offline: boolean;
+  migrations: number;
+  issues: ValidationIssue[];
+}
+
+export interface RepairAction {
+  kind: 'checksum_realigned' | 'failed_resolved' | 'lock_released' | 'description_updated';
+  version?: string;
+  detail: string;
+}
+
+export interface RepairResult {
+  dryRun: boolean;
+  actions: RepairAction[];
+}
+
+export interface CleanResult {
+  nodesDeleted: number;
+  constraintsDropped: string[];
+  indexesDropped: string[];
+}
+
+export interface BaselineResult {
+  version: string;
+  description: string;
+}
+
+export interface UpOptions {
+  /** target version, or current | latest | next */
+  to?: Target;
+  dryRun?: boolean;
+  /** override config.atomic */
+  atomic?: boolean;
+  /** override config.lock.timeoutSeconds */
+  lockTimeoutSeconds?: number;
+  /** dev mode: re-run changed, unreleased migrations (down then up) */
+  allowChanged?: (version: string) => boolean;
+}
+
+export interface DownOptions {
+  to?: Target;
+  steps?: number;
+  all?: boolean;
+  dryRun?: boolean;
+  lockTimeoutSeconds?: number;
+}
+
+/** The library API the CLI is built on. Every method opens and closes its own resources except the
+ *  driver, which lives until close(). */
+export interface Migrator {
+  up(options?: UpOptions): Promise<RunResult>;
+  down(options?: DownOptions): Promise<RunResult>;
+  status(): Promise<StatusResult>;
+  validate(options?: { offline?: boolean }): Promise<ValidateResult>;
+  baseline(version: string, description?: string): Promise<BaselineResult>;
+  repair(options?: { dryRun?: boolean }): Promise<RepairResult>;
+  clean(): Promise<CleanResult>;
+  on(listener: MigratorListener): () => void;
+  close(): Promise<void>;
+}
+
+/** A logger given to TypeScript migrations; lines become `log` events. */
+export interface MigrationLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export interface BatchOptions {
+  /** rows per batch, available to the query as $batchSize (default 1000) */
+  batchSize?: number;
+  /** stop after this many batches (safety net against a query that never reaches 0) */
+  maxBatches?: number;
+}
+
+/** What a TypeScript migration's up(ctx)/down(ctx) receives. */
+export interface MigrationContext {
+  /** runs a statement inside the step's transaction (grouped as `transaction` says); returns the rows */
+  run<T = Record<string, unknown>>(cypher: string, params?: Record<string, unknown>): Promise<T[]>;
+  /** repeats `cypher` (which must process at most $batchSize rows and return the processed count as
+   *  its first column) in its own transactions until it returns 0; reports progress; commits the
+   *  step's open transaction first */
+  batch(cypher: string, params?: Record<string, unknown>, options?: BatchOptions): Promise<{ rows: number; batches: number }>;
+  driver: Driver;
+  database: string;
+  log: MigrationLogger;
+  server: ServerInfo;
+  version: string;
+  direction: 'up' | 'down';
+}
