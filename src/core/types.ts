@@ -115,6 +115,8 @@ export interface AppliedMigration {
   downScriptName: string | null;
   dependsOn: string[];
   irreversible: boolean;
+  /** the transaction mode the up ran with; the recorded down runs with the same */
+  transaction: TransactionMode;
   /** for `failed`: whether what the failed run committed was undone by its down */
   reversed: boolean;
   errorCode: string | null;
@@ -130,7 +132,9 @@ export type MigrationStatus =
   /** the last run failed; `reversed` on the entry says whether it left traces */
   | 'failed'
   /** lower than the baseline version: never run */
-  | 'below_baseline';
+  | 'below_baseline'
+  /** reversed by `down`, and its file is gone: nothing left to run */
+  | 'rolled_back';
 
 export interface MigrationState {
   version: string;

@@ -1,0 +1,140 @@
+/**
+ * `neomig create <description>`: writes the next migration's files from templates/. Works offline:
+ * the next version comes from the files already in the migrations folder (a minor bump by default,
+ * as Flyway users expect; --major, --patch or an explicit --version).
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { NeomigError } from '../../errors.js';
+import { migrationFileNames, parseMigrationFileName } from '../../core/filename.js';
+import { bumpVersion, maxVersion, parseVersion } from '../../core/version.js';
+import type { MigrationType } from '../../core/types.js';
+import { action, type CliState } from '../context.js';
+import { addCommonOptions } from '../options.js';
+import { examples } from './shared.js';
+
+/** templates/ at the package root: three levels up from src/cli/commands and dist/cli/commands. */
+const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
+export interface CreateRequest {
+  /** absolute migrations folder; created when missing */
+  dir: string;
+  description: string;
+  kind: MigrationType;
+  /** an explicit version, or which part of the highest existing version to bump */
+  version?: string;
+  bump?: 'major' | 'minor' | 'patch';
+}
+
+export interface CreateResult {
+  version: string;
+  description: string;
+  /** absolute paths of the files written */
+  files: string[];
+}
+
+export function createMigration(req: CreateRequest): CreateResult {
+  mkdirSync(req.dir, { recursive: true });
+  const existing = readdirSync(req.dir)
+    .filter((name) => statSync(path.join(req.dir, name)).isFile())
+    .map((name) => parseMigrationFileName(name))
+    .filter((p) => p !== null);
+
+  let version: string;
+  if (req.version !== undefined) {
+    const parsed = parseVersion(req.version);
+    if (parsed === null) {
+      throw new NeomigError('USAGE', `--version ${req.version}: not a version`, { hint: 'Use a version like 1.3.0 (also 1.3 or 1_3_0).' });
+    }
+    version = parsed;
+  } else {
+    version = bumpVersion(maxVersion(existing.map((p) => p.version)), req.bump ?? 'minor');
+  }
+
+  const taken = existing.find((p) => p.version === version);
+  if (taken) {
+    throw new NeomigError('MIGRATION_FILE', `Version ${version} already exists: ${taken.file}`, {
+      file: taken.file,
+      version,
+      hint: 'Choose another --version, or leave it out to take the next free one.',
+    });
+  }
+
+  const names = migrationFileNames(version, req.description, req.kind);
+  const files = names.map((n) => path.join(req.dir, n));
+  for (const f of files) {
+    if (existsSync(f)) {
+      throw new NeomigError('MIGRATION_FILE', `Refusing to overwrite ${f}`, { file: path.basename(f), hint: 'Remove it first or choose another version.' });
+    }
+  }
+
+  const values = {
+    version,
+    description: req.description.trim(),
+    upFile: names[0]!,
+    downFile: names[1] ?? names[0]!,
+  };
+  const templates = req.kind === 'cypher' ? ['migration.up.cypher', 'migration.down.cypher'] : ['migration.ts'];
+  const written: string[] = [];
+  try {
+    files.forEach((file, i) => {
+      // 'wx' fails if the file appeared since the check above: never overwrite.
+      writeFileSync(file, fill(readFileSync(path.join(TEMPLATES_DIR, templates[i]!), 'utf8'), values), { flag: 'wx' });
+      written.push(file);
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new NeomigError('MIGRATION_FILE', `Refusing to overwrite ${files[written.length]}`, { hint: 'Remove it first or choose another version.' });
+    }
+    throw e;
+  }
+  return { version, description: values.description, files };
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+interface CreateOptions {
+  ts?: boolean;
+  version?: string;
+  major?: boolean;
+  minor?: boolean;
+  patch?: boolean;
+}
+
+export function registerCreate(program: Command, state: CliState): void {
+  const cmd = program
+    .command('create')
+    .description('write the next migration\'s files from templates (works offline)')
+    .argument('<description...>', 'what the migration does; becomes the file name, e.g. "add books index"')
+    .option('--ts', 'write one TypeScript module (defineMigration) instead of a Cypher up/down pair')
+    .addOption(new Option('--version <version>', 'use this version instead of the next one').conflicts(['major', 'minor', 'patch']))
+    .addOption(new Option('--major', 'bump the major part of the highest version (2.0.0 after 1.4.2)').conflicts(['minor', 'patch']))
+    .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default)').conflicts(['patch']))
+    .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'));
+  addCommonOptions(cmd)
+    .addHelpText('after', examples(
+      'neomig create "add books index"            # V1.1.0__add_books_index.up.cypher + .down.cypher',
+      'neomig create backfill isbn --ts --patch    # V1.0.1__backfill_isbn.ts',
+      'neomig create init --version 1.0.0',
+    ))
+    .action(action<CreateOptions>('create', state, async (ctx) => {
+      const config = await ctx.config();
+      const description = (ctx.args[0] as string[]).join(' ');
+      const o = ctx.options;
+      const result = createMigration({
+        dir: config.migrationsDir,
+        description,
+        kind: o.ts ? 'typescript' : 'cypher',
+        version: o.version,
+        bump: o.major ? 'major' : o.patch ? 'patch' : 'minor',
+      });
+      const p = ctx.output.paint;
+      ctx.output.print(`${p.green('✓')} Created migration ${p.bold(result.version)} (${result.description}):`);
+      for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
+      return { result: { version: result.version, description: result.description, files: result.files } };
+    }));
+}

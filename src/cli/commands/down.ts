@@ -1,0 +1,43 @@
+/** `neomig down`: reverses applied migrations newest first, with the down recorded at apply time. */
+import { Option, type Command } from 'commander';
+import { action, requireConfirmation, type CliState } from '../context.js';
+import { addCommonOptions, dryRunOption, lockTimeoutOption, positiveInteger, yesOption } from '../options.js';
+import { examples, parseTarget, presentRun } from './shared.js';
+
+interface DownCliOptions {
+  to?: string;
+  steps?: number;
+  all?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export function registerDown(program: Command, state: CliState): void {
+  const cmd = program
+    .command('down')
+    .description('reverse applied migrations, newest first (default: one step)')
+    .addOption(new Option('--to <version>', 'reverse down to this version, which stays applied (also: current, latest, next)').conflicts(['steps', 'all']))
+    .addOption(new Option('--steps <n>', 'reverse this many migrations').argParser(positiveInteger).conflicts(['all']))
+    .addOption(new Option('--all', 'reverse every applied migration'))
+    .addOption(dryRunOption())
+    .addOption(yesOption('reversing migrations on a protected environment'))
+    .addOption(lockTimeoutOption());
+  addCommonOptions(cmd)
+    .addHelpText('after', examples(
+      'neomig down                      # reverse the newest migration',
+      'neomig down --to 1.0.0 --dry-run # show what reversing to 1.0.0 would run',
+      'neomig down --steps 2 --env production --yes',
+    ))
+    .action(action<DownCliOptions>('down', state, async (ctx) => {
+      const o = ctx.options;
+      const to = parseTarget(o.to);
+      const config = await ctx.config();
+      if (!o.dryRun) requireConfirmation(config, o.yes, 'down');
+      const migrator = await ctx.migrator();
+      const result = await migrator.down({
+        dryRun: o.dryRun === true,
+        ...(to !== undefined ? { to } : o.all ? { all: true } : { steps: o.steps ?? 1 }),
+      });
+      return presentRun(result, ctx.output);
+    }));
+}

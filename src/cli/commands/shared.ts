@@ -1,0 +1,71 @@
+/** Helpers the command files share: --to parsing, run outcomes, JSON shapes of results. */
+import { NeomigError } from '../../errors.js';
+import { parseVersion } from '../../core/version.js';
+import type { MigrationState, Target } from '../../core/types.js';
+import type { RunResult, StatusResult } from '../../runner/types.js';
+import type { CommandOutcome } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { failureJson, renderRunSummary } from '../render/run.js';
+
+const KEYWORDS = ['current', 'latest', 'next'];
+
+/** --to: a version (normalized) or current | latest | next. */
+export function parseTarget(raw: string | undefined): Target | undefined {
+  if (raw === undefined) return undefined;
+  const keyword = raw.trim().toLowerCase();
+  if (KEYWORDS.includes(keyword)) return keyword;
+  const version = parseVersion(raw);
+  if (version === null) {
+    throw new NeomigError('USAGE', `--to ${raw}: not a version`, { hint: 'Give a version such as 1.2.0, or current, latest or next.' });
+  }
+  return version;
+}
+
+/** Prints an up/down result and decides the exit code: 1 when a migration failed. */
+export function presentRun(result: RunResult, output: Output): CommandOutcome {
+  output.print(renderRunSummary(result, output.paint));
+  const json = { ...result } as Record<string, unknown>;
+  if (result.failed) return { result: json, exitCode: EXIT.MIGRATION_FAILED, error: failureJson(result.failed) };
+  return { result: json };
+}
+
+/** One row of `status --json`: what a script needs, without script texts or loaded modules. */
+export function stateJson(m: MigrationState): Record<string, unknown> {
+  const a = m.applied;
+  return {
+    version: m.version,
+    description: m.description,
+    type: m.local?.type ?? a?.type ?? null,
+    status: m.status,
+    file: m.local?.up.file ?? a?.script ?? null,
+    checksum: m.local?.checksum ?? null,
+    appliedChecksum: a?.checksum ?? null,
+    installedAt: a?.installedAt ?? null,
+    installedBy: a?.installedBy ?? null,
+    executionTimeMs: a?.executionTimeMs ?? null,
+    appliedStatus: a?.status ?? null,
+    reversed: a ? a.reversed : null,
+    irreversible: Boolean(a?.irreversible || m.local?.meta.irreversible),
+    dependsOn: m.local?.meta.dependsOn ?? a?.dependsOn ?? [],
+    checksumChanged: m.checksumChanged,
+    fileMissing: m.fileMissing,
+    outOfOrder: m.outOfOrder,
+    ...(a?.errorCode ? { errorCode: a.errorCode, errorMessage: a.errorMessage } : {}),
+  };
+}
+
+export function statusJson(result: StatusResult): Record<string, unknown> {
+  return {
+    server: result.server,
+    current: result.current,
+    lock: result.lock,
+    migrations: result.migrations.map(stateJson),
+    issues: result.issues,
+  };
+}
+
+/** A help section listing examples, for commander's addHelpText('after', ...). */
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}

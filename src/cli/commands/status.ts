@@ -1,0 +1,21 @@
+/** `neomig status` (alias `info`): every version, local and applied, with drift and failures. */
+import type { Command } from 'commander';
+import { action, type CliState } from '../context.js';
+import { addCommonOptions } from '../options.js';
+import { renderStatus } from '../render/status.js';
+import { examples, statusJson } from './shared.js';
+
+export function registerStatus(program: Command, state: CliState): void {
+  const cmd = program
+    .command('status')
+    .alias('info')
+    .description('show every version: local/applied, status, applied at, by, duration, checksum drift');
+  addCommonOptions(cmd)
+    .addHelpText('after', examples('neomig status', 'neomig info --env staging --json | jq \'.migrations[] | select(.status == "pending")\''))
+    .action(action('status', state, async (ctx) => {
+      const migrator = await ctx.migrator();
+      const result = await migrator.status();
+      ctx.output.print(renderStatus(result, ctx.output.paint));
+      return { result: statusJson(result) };
+    }));
+}

@@ -1,0 +1,32 @@
+/** `neomig up`: applies pending migrations in order, up to and including --to. */
+import { Option, type Command } from 'commander';
+import { action, type CliState } from '../context.js';
+import { addCommonOptions, dryRunOption, lockTimeoutOption } from '../options.js';
+import { examples, parseTarget, presentRun } from './shared.js';
+
+interface UpCliOptions {
+  to?: string;
+  dryRun?: boolean;
+}
+
+export function registerUp(program: Command, state: CliState): void {
+  const cmd = program
+    .command('up')
+    .description('apply pending migrations in order; on failure, reverse what this run applied (atomic)')
+    .option('--to <version>', 'stop after this version (also: current, latest, next)')
+    .addOption(dryRunOption())
+    .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
+    .addOption(lockTimeoutOption());
+  addCommonOptions(cmd)
+    .addHelpText('after', examples(
+      'neomig up',
+      'neomig up --to 1.4.0 --dry-run',
+      'NEO4J_PASSWORD=*** neomig up --env production --json --lock-timeout 300',
+    ))
+    .action(action<UpCliOptions>('up', state, async (ctx) => {
+      const to = parseTarget(ctx.options.to);
+      const migrator = await ctx.migrator();
+      const result = await migrator.up({ to, dryRun: ctx.options.dryRun === true });
+      return presentRun(result, ctx.output);
+    }));
+}

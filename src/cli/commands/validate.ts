@@ -1,0 +1,40 @@
+/** `neomig validate`: files, names, metadata, dependencies and missing downs; with a database also
+ *  checksums, missing files, out-of-order versions and preconditions. */
+import type { Command } from 'commander';
+import { action, type CliState } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { addCommonOptions } from '../options.js';
+import { plural } from '../render/format.js';
+import { examples } from './shared.js';
+
+interface ValidateCliOptions {
+  offline?: boolean;
+}
+
+export function registerValidate(program: Command, state: CliState): void {
+  const cmd = program
+    .command('validate')
+    .description('check migrations (and, unless --offline, the database history) without changing anything')
+    .option('--offline', 'check the files only; do not connect to Neo4j');
+  addCommonOptions(cmd)
+    .addHelpText('after', examples('neomig validate --offline   # in CI before the database exists', 'neomig validate --env staging'))
+    .action(action<ValidateCliOptions>('validate', state, async (ctx) => {
+      const migrator = await ctx.migrator();
+      const result = await migrator.validate({ offline: ctx.options.offline === true });
+      const p = ctx.output.paint;
+      const scope = result.offline ? 'files only' : 'files and database';
+      if (result.issues.length === 0) {
+        ctx.output.print(`${p.green('✓')} ${plural(result.migrations, 'migration')} valid (${scope}).`);
+        return { result: { ...result } };
+      }
+      ctx.output.print(`${p.red('✗')} ${plural(result.issues.length, 'problem')} in ${plural(result.migrations, 'migration')} (${scope}):`);
+      for (const issue of result.issues) {
+        ctx.output.print(`  ${p.red(issue.kind)} ${p.bold(issue.version)}${issue.file ? ` ${p.gray(issue.file)}` : ''}: ${issue.message}`);
+      }
+      return {
+        result: { ...result },
+        exitCode: EXIT.VALIDATION,
+        error: { code: 'VALIDATION', message: `Validation found ${plural(result.issues.length, 'problem')}`, hint: 'Fix the files, or run `neomig repair` for drift you meant to make.' },
+      };
+    }));
+}

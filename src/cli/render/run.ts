@@ -1,0 +1,102 @@
+/** The end of `up` and `down`: the dry-run plan, or what happened (applied, reversed, failed, from -> to). */
+import { describeLocation } from '../../errors.js';
+import type { DryRunStep, FailureReport, RunResult } from '../../runner/types.js';
+import type { Paint } from '../output.js';
+import { formatDuration, plural, versionLabel } from './format.js';
+
+export function renderPlan(plan: DryRunStep[], paint: Paint): string {
+  const lines: string[] = [];
+  for (const step of plan) {
+    const arrow = step.direction === 'up' ? paint.green('▲ up  ') : paint.magenta('▼ down');
+    lines.push(`${arrow} ${paint.bold(step.version)} ${step.description} ${paint.gray(step.file)}`);
+    if (step.type === 'typescript') {
+      lines.push(paint.gray(`    runs ${step.direction}(ctx) of the module`));
+    }
+    step.groups?.forEach((group, g) => {
+      const kind = group.tx === 'implicit' ? 'auto-commit' : 'transaction';
+      lines.push(paint.cyan(`    ${kind} ${g + 1}/${step.groups!.length}${group.awaitIndexes ? ' (then wait for indexes)' : ''}`));
+      for (const st of group.statements) {
+        const text = st.text.split('\n').map((l, i) => (i === 0 ? l : `          ${l}`)).join('\n');
+        lines.push(`      ${paint.gray(`${st.index}: line ${st.line}`)} ${text};`);
+      }
+    });
+    if (step.groups && step.groups.length === 0) lines.push(paint.gray('    (no statements)'));
+    for (const q of step.validate ?? []) lines.push(`    ${paint.cyan('validate')} ${q}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderRunSummary(result: RunResult, paint: Paint): string {
+  const lines: string[] = [];
+  const verb = result.command === 'up' ? 'applied' : 'reversed';
+  if (result.dryRun) {
+    if (result.plan?.length) {
+      lines.push(renderPlan(result.plan, paint));
+      lines.push('');
+    }
+    const n = result.plan?.length ?? 0;
+    lines.push(
+      n === 0
+        ? `Dry run: nothing to do; the database is at ${versionLabel(result.from)}.`
+        : `Dry run: ${plural(n, 'migration')} would be ${verb}, ${versionLabel(result.from)} → ${versionLabel(result.to)}. Nothing was changed.`,
+    );
+    return lines.join('\n');
+  }
+
+  if (result.failed) {
+    lines.push(renderFailure(result.failed, paint));
+    if (result.applied.length) {
+      lines.push(`${paint.bold(`${result.command === 'up' ? 'Applied' : 'Reversed'} before the failure and kept:`)} ${result.applied.map((s) => s.version).join(', ')}`);
+    }
+    if (result.reversed.length) {
+      lines.push(`Atomic rollback reversed ${plural(result.reversed.length, 'migration')} of this run: ${result.reversed.map((s) => s.version).join(', ')}`);
+    }
+    lines.push(`Database is at ${paint.bold(versionLabel(result.to))} (was ${versionLabel(result.from)}).`);
+    lines.push(counts(result, paint));
+    return lines.join('\n');
+  }
+
+  if (result.applied.length === 0) {
+    lines.push(result.command === 'up'
+      ? `${paint.green('✓')} Nothing to apply; the database is at ${paint.bold(versionLabel(result.to))}.`
+      : `${paint.green('✓')} Nothing to reverse; the database is at ${paint.bold(versionLabel(result.to))}.`);
+  } else {
+    const total = result.applied.reduce((sum, s) => sum + s.elapsedMs, 0);
+    lines.push(`${paint.green('✓')} ${result.command === 'up' ? 'Applied' : 'Reversed'} ${plural(result.applied.length, 'migration')} in ${formatDuration(total)}: ${versionLabel(result.from)} → ${paint.bold(versionLabel(result.to))}`);
+  }
+  if (result.pending.length) lines.push(paint.gray(`Still pending: ${result.pending.join(', ')}`));
+  return lines.join('\n');
+}
+
+function renderFailure(f: FailureReport, paint: Paint): string {
+  const lines = [`${paint.red('✗')} ${paint.bold(f.version)} ${f.direction} failed: ${f.message}`];
+  const location = describeLocation({ file: f.file, statement: f.statement, line: f.line });
+  if (location) lines.push(`  ${paint.gray('at')}    ${location}`);
+  if (f.neo4jCode) lines.push(`  ${paint.gray('neo4j')} ${f.neo4jCode}`);
+  lines.push(
+    f.reversed
+      ? `  ${paint.yellow('reversed: yes')} (its down ran; nothing of ${f.version} is left behind)`
+      : `  ${paint.red('reversed: no')}${f.reverseError ? ` (${f.reverseError})` : ''}; run \`neomig status\` and \`neomig repair\` once the database is fixed`,
+  );
+  return lines.join('\n');
+}
+
+function counts(result: RunResult, paint: Paint): string {
+  const failed = result.failed ? 1 : 0;
+  return paint.gray(`${result.command === 'up' ? 'applied' : 'reversed'} ${result.applied.length}, rolled back ${result.reversed.length}, failed ${failed}`);
+}
+
+/** The `error` member of the JSON document for a run that failed without throwing. */
+export function failureJson(f: FailureReport): Record<string, unknown> {
+  return {
+    code: 'MIGRATION_FAILED',
+    message: `Migration ${f.version} (${f.direction}) failed: ${f.message}`,
+    version: f.version,
+    file: f.file,
+    ...(f.statement !== undefined ? { statement: f.statement } : {}),
+    ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.neo4jCode ? { neo4jCode: f.neo4jCode } : {}),
+    reversed: f.reversed,
+    ...(f.reverseError ? { reverseError: f.reverseError } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Configuration: find the config file, read it, and merge it with env vars and flags.
+ * `readConfig` is what the CLI calls; the pieces are exported for the library and for tests.
+ */
+import path from 'node:path';
+import type { EnvironmentConfig, NeomigConfig, ResolvedConfig } from './types.js';
+import { findConfigFile, loadConfigFile } from './load.js';
+import { resolveConfig } from './resolve.js';
+import { ENV } from './settings.js';
+
+export { findConfigFile, loadConfigFile, CONFIG_EXTENSIONS } from './load.js';
+export { resolveConfig, readEnvLayer, defaultInstalledBy, setPath, DEFAULTS } from './resolve.js';
+export { validateConfig } from './validate.js';
+export { SETTINGS, ENV, flagFor, settingForFlag, parseText } from './settings.js';
+export type * from './types.js';
+
+export interface ReadConfigOptions {
+  /** working directory: where the config file is looked for and relative flag paths start */
+  cwd: string;
+  /** --config; falls back to NEOMIG_CONFIG, then neomig.config.* in cwd */
+  configPath?: string;
+  /** --env; falls back to NEOMIG_ENV */
+  env?: string;
+  /** settings from CLI flags */
+  flags?: EnvironmentConfig;
+  processEnv?: Record<string, string | undefined>;
+}
+
+export async function readConfig(options: ReadConfigOptions): Promise<ResolvedConfig> {
+  const processEnv = options.processEnv ?? {};
+  const explicit = options.configPath ?? (processEnv[ENV.config]?.trim() || undefined);
+  const configFile = explicit ? path.resolve(options.cwd, explicit) : findConfigFile(options.cwd);
+  const fileConfig: NeomigConfig = configFile ? await loadConfigFile(configFile) : {};
+  return resolveConfig(fileConfig, {
+    env: options.env ?? null,
+    processEnv,
+    flags: options.flags,
+    baseDir: configFile ? path.dirname(configFile) : options.cwd,
+    cwd: options.cwd,
+    configFile,
+  });
+}

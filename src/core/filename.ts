@@ -1,0 +1,101 @@
+/**
+ * Migration file names: `V<version>__<description>.up.cypher` / `.down.cypher` (paired),
+ * `V…__….cypher` / `U…__….cypher` (Flyway style) and `V…__….ts|.mts|.js|.mjs` (module).
+ */
+import { NeomigError } from '../errors.js';
+import type { MigrationType } from './types.js';
+import { parseVersion } from './version.js';
+
+export interface ParsedFileName {
+  /** the file name as given */
+  file: string;
+  /** normalized semver */
+  version: string;
+  /** the description part, `_` shown as a space */
+  description: string;
+  type: MigrationType;
+  /** `module`: a TS/JS file that holds both up and down */
+  role: 'up' | 'down' | 'module';
+  style: 'paired' | 'flyway' | 'module';
+}
+
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+// Declaration files and source maps sit next to compiled migrations; they are never migrations.
+const NEVER_MIGRATIONS = /\.d\.[cm]?ts$|\.map$/;
+const CYPHER_HINT = 'Name it like V1.2.0__add_books.up.cypher with V1.2.0__add_books.down.cypher, or V1.2.0__add_books.cypher with U1.2.0__add_books.cypher';
+const MODULE_HINT = 'Name it like V1.2.0__add_books.ts (one module exporting up and down)';
+
+/** Reads a migration file name; null for files that are not migrations, throws for malformed ones. */
+export function parseMigrationFileName(name: string): ParsedFileName | null {
+  if (NEVER_MIGRATIONS.test(name)) return null;
+  const ext = extensionOf(name);
+  const prefix = name[0];
+  const looksVersioned = /^[VUvu]\d/.test(name);
+  if (!looksVersioned) return null;
+
+  const fail = (problem: string, hint: string): never => {
+    throw new NeomigError('MIGRATION_FILE', `Migration file name "${name}" ${problem}`, { file: name, hint });
+  };
+
+  if (ext === null) {
+    // Only names that also carry the `__` separator clearly mean to be migrations; "V2 notes.txt" does not.
+    if (/\.(cjs|cts)$/.test(name) && name.includes('__')) fail('uses a CommonJS extension', MODULE_HINT);
+    return null;
+  }
+  const isCypher = ext === '.cypher';
+  const hint = isCypher ? CYPHER_HINT : MODULE_HINT;
+  if (prefix === 'v' || prefix === 'u') fail(`must start with an upper-case ${prefix.toUpperCase()}`, hint);
+
+  let stem = name.slice(0, -ext.length);
+  let role: ParsedFileName['role'] = isCypher ? 'up' : 'module';
+  let style: ParsedFileName['style'] = isCypher ? 'flyway' : 'module';
+  const pairedRole = /\.(up|down)$/.exec(stem)?.[1] as 'up' | 'down' | undefined;
+  if (pairedRole !== undefined) {
+    if (!isCypher) fail(`has ".${pairedRole}": a ${ext} module holds both up and down in one file`, MODULE_HINT);
+    if (prefix === 'U') fail(`mixes the U prefix with ".${pairedRole}"`, CYPHER_HINT);
+    stem = stem.slice(0, -(pairedRole.length + 1));
+    role = pairedRole;
+    style = 'paired';
+  } else if (prefix === 'U') {
+    if (!isCypher) fail('uses the U (down) prefix, which only Cypher files take', MODULE_HINT);
+    role = 'down';
+  }
+
+  const sep = stem.indexOf('__');
+  if (sep < 0) fail('has no "__" between the version and the description', hint);
+  const rawVersion = stem.slice(1, sep);
+  const version = parseVersion(rawVersion);
+  if (version === null) {
+    fail(`has "${rawVersion}", which is not a version (use 1, 1.2, 1.2.0, 1_2_0 or 1.2.0-rc.1; no leading zeros)`, hint);
+  }
+  const description = stem.slice(sep + 2).replace(/_/g, ' ').replace(/\s+/g, ' ').trim();
+  if (description === '') fail('has an empty description', hint);
+
+  return { file: name, version: version as string, description, type: isCypher ? 'cypher' : 'typescript', role, style };
+}
+
+/** The file names `neomig create` writes for a new migration (paired Cypher, or one TS module). */
+export function migrationFileNames(version: string, description: string, kind: MigrationType): string[] {
+  const normalized = parseVersion(version);
+  if (normalized === null) {
+    throw new NeomigError('USAGE', `"${version}" is not a version`, { hint: 'Use a version like 1.3.0' });
+  }
+  const slug = description
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // so "Ändere" keeps its letters as "andere"
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (slug === '') {
+    throw new NeomigError('USAGE', `The description "${description}" has no letters or digits to name a file with`, {
+      hint: 'Describe the change, e.g. neomig create "add books index"',
+    });
+  }
+  const base = `V${normalized}__${slug}`;
+  return kind === 'cypher' ? [`${base}.up.cypher`, `${base}.down.cypher`] : [`${base}.ts`];
+}
+
+function extensionOf(name: string): string | null {
+  if (name.endsWith('.cypher')) return '.cypher';
+  return MODULE_EXTENSIONS.find((e) => name.endsWith(e)) ?? null;
+}

@@ -1,0 +1,176 @@
+import { NeomigError } from '../errors.js';
+import type { MigrationState, Plan, PlanStep, Target } from './types.js';
+import { currentVersion, isInEffect } from './reconcile.js';
+import { compareVersions, parseVersion } from './version.js';
+
+export interface UpPlanOptions {
+  to?: Target;
+  /** run pending versions lower than the current one (otherwise they are left for validate to report) */
+  outOfOrder?: boolean;
+  /** versions whose applied entry may be re-run (dev mode: changed, unreleased migrations) */
+  rerun?: ReadonlySet<string>;
+}
+
+export interface DownPlanOptions {
+  to?: Target;
+  steps?: number;
+  all?: boolean;
+}
+
+/** Resolves a `--to` value to a concrete version, or null for "nothing". */
+function resolveVersion(to: string, states: MigrationState[]): string {
+  const version = parseVersion(to);
+  if (!version) {
+    throw new NeomigError('USAGE', `"${to}" is not a version`, {
+      hint: 'Give a version such as 1.2.0 (or 1.2, 1), or one of current, latest, next.',
+    });
+  }
+  if (!states.some((s) => s.version === version)) {
+    const known = states.map((s) => s.version).join(', ') || 'none';
+    throw new NeomigError('USAGE', `no migration has version ${version}`, {
+      version,
+      hint: `Known versions: ${known}.`,
+    });
+  }
+  return version;
+}
+
+/** Which migrations `up` runs, in order, after the checks that must hold before anything runs. */
+export function planUp(states: MigrationState[], options: UpPlanOptions = {}): Plan {
+  const current = currentVersion(states);
+  const rerun = options.rerun ?? new Set<string>();
+
+  const blocked = states.find((s) => s.status === 'failed' && !s.applied?.reversed && !rerun.has(s.version));
+  if (blocked) {
+    throw new NeomigError('VALIDATION', `${blocked.version} failed earlier and what it committed was not reversed`, {
+      version: blocked.version,
+      file: blocked.local?.up.file ?? blocked.applied?.script,
+      neo4jCode: blocked.applied?.errorCode ?? undefined,
+      hint: `Its error was: ${blocked.applied?.errorMessage ?? 'unknown'}. Undo its partial changes by hand, then run \`neomig repair\` to mark it resolved.`,
+    });
+  }
+
+  let candidates = states.filter(
+    (s) =>
+      s.local &&
+      ((s.status === 'pending' && (!s.outOfOrder || options.outOfOrder)) ||
+        (s.status === 'failed' && (s.applied?.reversed || rerun.has(s.version))) ||
+        (s.status === 'applied' && rerun.has(s.version))),
+  );
+
+  const to = options.to ?? 'latest';
+  if (to === 'current') candidates = [];
+  else if (to === 'next') candidates = candidates.slice(0, 1);
+  else if (to !== 'latest') {
+    const target = resolveVersion(to, states);
+    if (current !== null && compareVersions(target, current) < 0) {
+      throw new NeomigError('USAGE', `target ${target} is below the current version ${current}`, {
+        version: target,
+        hint: `To go back, run \`neomig down --to ${target}\`.`,
+      });
+    }
+    candidates = candidates.filter((s) => compareVersions(s.version, target) <= 0);
+  }
+
+  const steps: PlanStep[] = candidates.map((s) => ({
+    version: s.version,
+    direction: 'up',
+    description: s.description,
+    migration: s.local,
+    applied: s.applied,
+  }));
+
+  // Every dependency must be in effect already or run earlier in this plan.
+  const inEffect = new Set(states.filter((s) => isInEffect(s.status) && !rerun.has(s.version)).map((s) => s.version));
+  for (const step of steps) {
+    for (const dep of step.migration!.meta.dependsOn) {
+      if (!inEffect.has(dep)) {
+        throw new NeomigError('VALIDATION', `${step.version} depends on ${dep}, which is not applied and does not run before it in this plan`, {
+          version: step.version,
+          file: step.migration!.up.file,
+          hint: `Apply ${dep} first (e.g. \`neomig up --to ${dep}\`), or fix dependsOn in ${step.migration!.up.file}.`,
+        });
+      }
+    }
+    inEffect.add(step.version);
+  }
+
+  const last = steps.at(-1)?.version ?? null;
+  const targetVersion = last !== null && (current === null || compareVersions(last, current) > 0) ? last : current;
+  return { direction: 'up', steps, currentVersion: current, targetVersion };
+}
+
+/** Which applied migrations `down` reverses, newest first, after checking each can be reversed. */
+export function planDown(states: MigrationState[], options: DownPlanOptions = {}): Plan {
+  const current = currentVersion(states);
+  const applied = states.filter((s) => s.status === 'applied').reverse();
+  const baseline = states.filter((s) => s.status === 'baseline').map((s) => s.version).at(-1) ?? null;
+
+  let chosen: MigrationState[];
+  if (options.all) {
+    chosen = applied;
+  } else if (options.to !== undefined) {
+    if (options.to === 'next') {
+      throw new NeomigError('USAGE', '`down --to next` has no meaning', { hint: 'Use a version, or --steps N.' });
+    }
+    if (options.to === 'current' || options.to === 'latest') chosen = [];
+    else {
+      const target = resolveVersion(options.to, states);
+      if (baseline !== null && compareVersions(target, baseline) < 0) {
+        throw new NeomigError('USAGE', `cannot go below the baseline ${baseline}`, {
+          version: target,
+          hint: `The database was baselined at ${baseline}; nothing below it was run by neomig.`,
+        });
+      }
+      chosen = applied.filter((s) => compareVersions(s.version, target) > 0);
+    }
+  } else {
+    const steps = options.steps ?? 1;
+    if (!Number.isInteger(steps) || steps < 1) {
+      throw new NeomigError('USAGE', `--steps must be a whole number of at least 1, not ${steps}`);
+    }
+    chosen = applied.slice(0, steps);
+  }
+
+  const removing = new Set(chosen.map((s) => s.version));
+  for (const s of chosen) {
+    const entry = s.applied!;
+    const file = s.local?.up.file ?? entry.script;
+    if (entry.irreversible) {
+      throw new NeomigError('VALIDATION', `${s.version} is irreversible: it has no down on purpose`, {
+        version: s.version,
+        file,
+        hint: `Go down only to ${s.version} or above (\`neomig down --to ${s.version}\`), or restore a backup.`,
+      });
+    }
+    if (entry.downScript === null) {
+      throw new NeomigError('VALIDATION', `${s.version} has no recorded down script`, {
+        version: s.version,
+        file,
+        hint: 'It was applied without a down. Write one, re-apply is not possible while applied: revert by hand, then `neomig repair`.',
+      });
+    }
+    // A dependent that stays applied would lose what it relies on.
+    for (const other of states) {
+      if (!isInEffect(other.status) || removing.has(other.version)) continue;
+      const deps = other.applied?.dependsOn ?? other.local?.meta.dependsOn ?? [];
+      if (deps.includes(s.version)) {
+        throw new NeomigError('VALIDATION', `reversing ${s.version} would strand ${other.version}, which depends on it and stays applied`, {
+          version: s.version,
+          file,
+          hint: `Reverse ${other.version} too (e.g. \`neomig down --to\` a version below ${other.version}).`,
+        });
+      }
+    }
+  }
+
+  const steps: PlanStep[] = chosen.map((s) => ({
+    version: s.version,
+    direction: 'down',
+    description: s.description,
+    migration: s.local,
+    applied: s.applied,
+  }));
+  const remaining = states.filter((s) => isInEffect(s.status) && !removing.has(s.version)).map((s) => s.version);
+  return { direction: 'down', steps, currentVersion: current, targetVersion: remaining.at(-1) ?? null };
+}

@@ -1,0 +1,63 @@
+/**
+ * Migration versions: what a file name's version part means, and how versions order.
+ * Everything is normalized to full semver ("1.2.0") so history, targets and file names compare alike.
+ */
+import semver from 'semver';
+import { NeomigError } from '../errors.js';
+
+// Numeric part: one to three components separated by `.` or `_` (file names favour `_`). Leading zeros
+// are refused ("01.2"), as semver does, so two spellings can never name the same version. A prerelease
+// uses dots only; build metadata ("+sha") is refused because semver ignores it when ordering, which
+// would let two files share one version without looking alike.
+const VERSION_RE = /^(0|[1-9]\d*)(?:[._](0|[1-9]\d*))?(?:[._](0|[1-9]\d*))?(-[0-9A-Za-z.-]+)?$/;
+
+/** Normalizes "1", "1.2", "1_2_0", "1.2.0-rc.1" to full semver; null when `raw` is not a version. */
+export function parseVersion(raw: string): string | null {
+  const m = VERSION_RE.exec(raw);
+  if (!m) return null;
+  const [, major, minor = '0', patch = '0', pre = ''] = m;
+  return semver.valid(`${major}.${minor}.${patch}${pre}`);
+}
+
+/** Semver order of two normalized versions: negative, zero or positive; a prerelease sorts first. */
+export function compareVersions(a: string, b: string): number {
+  return semver.compare(a, b);
+}
+
+/** A new array of the versions in ascending semver order. */
+export function sortVersions(list: readonly string[]): string[] {
+  return [...list].sort(compareVersions);
+}
+
+/** The highest version in the list, or null when it is empty. */
+export function maxVersion(list: readonly string[]): string | null {
+  let max: string | null = null;
+  for (const v of list) if (max === null || compareVersions(v, max) > 0) max = v;
+  return max;
+}
+
+/** The version `neomig create` proposes after `latest` (null: no migration yet, so 1.0.0). */
+export function bumpVersion(latest: string | null, part: 'major' | 'minor' | 'patch'): string {
+  if (latest === null) return '1.0.0';
+  const current = parseVersion(latest);
+  const next = current === null ? null : semver.inc(current, part);
+  if (next === null) {
+    throw new NeomigError('USAGE', `Cannot bump "${latest}": it is not a version`, {
+      hint: 'Pass an explicit version, e.g. --version 1.3.0',
+    });
+  }
+  return next;
+}
+
+/** Whether a Neo4j server version ("5.26.0", "2025.01.0", "5.27-aura") satisfies a semver range. */
+export function neo4jVersionSatisfies(serverVersion: string, range: string): boolean {
+  // Calendar releases are zero-padded ("2025.01.0"), which strict semver rejects.
+  const coerced = semver.coerce(stripLeadingZeros(serverVersion));
+  const valid = semver.validRange(stripLeadingZeros(range));
+  return coerced !== null && valid !== null && semver.satisfies(coerced, valid);
+}
+
+/** Removes zero padding from every number in a version or range: ">=2025.01" -> ">=2025.1". */
+export function stripLeadingZeros(text: string): string {
+  return text.replace(/\b0+(\d)/g, '$1');
+}

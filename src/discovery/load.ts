@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { NeomigError } from '../errors.js';
+import { checksumSource, checksumStatements } from '../core/checksum.js';
+import { type ParsedFileName, parseMigrationFileName } from '../core/filename.js';
+import { buildStatements, groupStatements } from '../core/grouping.js';
+import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
+import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
+import { compareVersions } from '../core/version.js';
+import { importMigrationModule } from './typescript.js';
+
+export interface DiscoveryOptions {
+  /** transaction mode for migrations whose metadata does not choose one */
+  defaultTransaction?: TransactionMode;
+}
+
+/**
+ * Reads every migration under `dir` (sub-folders included) into the core's types, sorted by version.
+ * Malformed names, duplicate versions, orphan downs and bad metadata are MIGRATION_FILE errors naming
+ * the files.
+ */
+export async function loadMigrations(dir: string, options: DiscoveryOptions = {}): Promise<LocalMigration[]> {
+  if (!existsSync(dir)) {
+    throw new NeomigError('CONFIG', `the migrations folder ${dir} does not exist`, {
+      hint: 'Create it (`neomig create <description>` does), or point `migrations` in the config at the right folder.',
+    });
+  }
+  const files = await listFiles(dir);
+  const byVersion = new Map<string, { up?: ParsedFileName; down?: ParsedFileName; module?: ParsedFileName }>();
+
+  for (const rel of files) {
+    const parsed = parseMigrationFileName(path.basename(rel));
+    if (!parsed) continue;
+    const named = { ...parsed, file: rel };
+    const slot = byVersion.get(named.version) ?? {};
+    const role = named.role;
+    const clash = slot[role] ?? (role === 'module' ? (slot.up ?? slot.down) : slot.module);
+    if (clash) {
+      throw new NeomigError('MIGRATION_FILE', `${clash.file} and ${named.file} both have version ${named.version}`, {
+        file: named.file,
+        version: named.version,
+        hint: 'Give one of them another version; every version must be unique.',
+      });
+    }
+    slot[role] = named;
+    byVersion.set(named.version, slot);
+  }
+
+  const migrations: LocalMigration[] = [];
+  for (const [version, slot] of byVersion) {
+    if (slot.module) migrations.push(await loadModule(dir, slot.module, options));
+    else if (slot.up) migrations.push(await loadCypher(dir, slot.up, slot.down, options));
+    else {
+      throw new NeomigError('MIGRATION_FILE', `${slot.down!.file} is a down script with no up script for version ${version}`, {
+        file: slot.down!.file,
+        version,
+        hint: 'Add the matching up file, or delete the orphan down file.',
+      });
+    }
+  }
+  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+async function readText(dir: string, file: string): Promise<string> {
+  return (await readFile(path.join(dir, file), 'utf8')).replace(/^\uFEFF/, '');
+}
+
+/** Reads a Cypher script and checks up front that its statements can be grouped as asked. */
+export function cypherScript(file: string, text: string, mode: TransactionMode): CypherScript {
+  const statements = buildStatements(text, file);
+  groupStatements(statements, mode, file);
+  return { kind: 'cypher', file, text, statements };
+}
+
+async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName | undefined, options: DiscoveryOptions): Promise<LocalMigration> {
+  const upText = await readText(dir, up.file);
+  const meta = withDefaultTransaction(parseCypherMetadata(upText, up.file), hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
+  const upScript = cypherScript(up.file, upText, meta.transaction);
+  if (upScript.statements.length === 0) {
+    throw new NeomigError('MIGRATION_FILE', `${up.file} holds no statement`, {
+      file: up.file,
+      version: up.version,
+      hint: 'Write at least one Cypher statement, or delete the file.',
+    });
+  }
+  const downScript = down ? cypherScript(down.file, await readText(dir, down.file), meta.transaction) : undefined;
+  return {
+    version: up.version,
+    description: meta.description ?? up.description,
+    type: 'cypher',
+    up: upScript,
+    down: downScript,
+    checksum: checksumStatements(upScript.statements.map((s) => s.text)),
+    downChecksum: downScript ? checksumStatements(downScript.statements.map((s) => s.text)) : undefined,
+    meta,
+  };
+}
+
+async function loadModule(dir: string, parsed: ParsedFileName, options: DiscoveryOptions): Promise<LocalMigration> {
+  const source = await readText(dir, parsed.file);
+  let definition: Record<string, unknown>;
+  try {
+    definition = await importMigrationModule(path.join(dir, parsed.file));
+  } catch (e) {
+    throw new NeomigError('MIGRATION_FILE', `${parsed.file} could not be loaded: ${(e as Error).message?.split('\n')[0]}`, {
+      file: parsed.file,
+      version: parsed.version,
+      hint: 'Fix the module so that it compiles and exports `default defineMigration({ up, down })`.',
+    }, { cause: e });
+  }
+  const { up, down } = definition;
+  if (typeof up !== 'function') {
+    throw new NeomigError('MIGRATION_FILE', `${parsed.file} does not export an up() function`, {
+      file: parsed.file,
+      version: parsed.version,
+      hint: 'Export `default defineMigration({ async up(ctx) { ... }, async down(ctx) { ... } })`.',
+    });
+  }
+  if (down !== undefined && typeof down !== 'function') {
+    throw new NeomigError('MIGRATION_FILE', `${parsed.file}: down must be a function`, { file: parsed.file, version: parsed.version });
+  }
+  const meta = withDefaultTransaction(normalizeMeta(definition, parsed.file, undefined, { allowHandlers: true }), 'transaction' in definition, options);
+  const script: TsScript = {
+    kind: 'typescript',
+    file: parsed.file,
+    source,
+    handlers: { up: up as TsScript['handlers']['up'], down: down as TsScript['handlers']['down'] },
+  };
+  const checksum = checksumSource(source);
+  return {
+    version: parsed.version,
+    description: meta.description ?? parsed.description,
+    type: 'typescript',
+    up: script,
+    down: down ? script : undefined,
+    checksum,
+    downChecksum: down ? checksum : undefined,
+    meta,
+  };
+}
+
+function hasKey(yaml: string | undefined, key: string): boolean {
+  return yaml !== undefined && new RegExp(`^${key}\\s*:`, 'm').test(yaml);
+}
+
+function withDefaultTransaction(meta: MigrationMeta, explicit: boolean, options: DiscoveryOptions): MigrationMeta {
+  return explicit || !options.defaultTransaction ? meta : { ...meta, transaction: options.defaultTransaction };
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createJiti, type Jiti } from 'jiti';
+import type { TsHandlers } from '../core/types.js';
+
+let jiti: Jiti | undefined;
+
+/** `import ... from 'neomig'` inside a migration resolves to this very copy of neomig. */
+function selfAlias(): Record<string, string> {
+  for (const candidate of ['../index.js', '../index.ts']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return { neomig: path };
+  }
+  return {};
+}
+
+function loader(): Jiti {
+  jiti ??= createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true, alias: selfAlias() });
+  return jiti;
+}
+
+/** A TS/JS migration module's definition object: its default export, or the module itself. */
+export type MigrationModule = Record<string, unknown> & Partial<TsHandlers>;
+
+/** Loads a .ts/.mts/.js/.mjs migration from disk, fresh each time (dev mode reloads edited files). */
+export async function importMigrationModule(path: string): Promise<MigrationModule> {
+  const mod = (await loader().import(path)) as Record<string, unknown>;
+  return ((mod['default'] as MigrationModule | undefined) ?? mod) as MigrationModule;
+}
+
+/** Evaluates a recorded module source as if it stood at `path`, so its relative imports still resolve. */
+export async function evalMigrationSource(source: string, path: string): Promise<MigrationModule> {
+  const mod = (await loader().evalModule(source, { filename: path, async: true, forceTranspile: true })) as Record<string, unknown>;
+  return ((mod['default'] as MigrationModule | undefined) ?? mod) as MigrationModule;
+}

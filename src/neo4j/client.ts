@@ -1,0 +1,162 @@
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type Session, type Transaction } from 'neo4j-driver';
+import type { ResolvedConfig } from '../config/types.js';
+import { NeomigError } from '../errors.js';
+import type { Counters, ServerInfo } from '../runner/types.js';
+import { connectionError } from './errors.js';
+
+type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/**
+ * The one door to Neo4j. Every session shares one bookmark manager so that lock, steps and history are
+ * causally consistent on a cluster; every query is counted so round trips can be measured.
+ */
+export class Neo4jClient {
+  readonly stats = { queries: 0, transactions: 0 };
+  private readonly bookmarks = neo4j.bookmarkManager();
+  server!: ServerInfo;
+
+  private constructor(
+    readonly driver: Driver,
+    private readonly database: string | undefined,
+  ) {}
+
+  /** Opens the driver and asks the server who it is (one query, which also proves the login). */
+  static async connect(connection: ResolvedConfig['connection']): Promise<Neo4jClient> {
+    const { uri, username, password, database } = connection;
+    let driver: Driver;
+    try {
+      driver = neo4j.driver(uri, neo4j.auth.basic(username, password ?? ''), {
+        disableLosslessIntegers: true,
+        connectionTimeout: connection.connectionTimeoutMs,
+        connectionAcquisitionTimeout: connection.connectionTimeoutMs,
+        maxConnectionPoolSize: 10,
+        userAgent: 'neomig',
+      });
+    } catch (e) {
+      throw connectionError(e, uri, username, database) ?? e;
+    }
+    const client = new Neo4jClient(driver, database);
+    try {
+      const result = await client.query(
+        'CALL dbms.components() YIELD name, versions, edition WHERE name = "Neo4j Kernel" RETURN versions[0] AS version, edition',
+      );
+      const row = result.records[0]?.toObject() ?? {};
+      client.server = {
+        version: String(row['version'] ?? 'unknown'),
+        edition: String(row['edition'] ?? 'unknown'),
+        database: result.summary.database.name ?? database ?? 'neo4j',
+      };
+    } catch (e) {
+      await driver.close().catch(() => undefined);
+      throw connectionError(e, uri, username, database) ?? e;
+    }
+    return client;
+  }
+
+  get databaseName(): string {
+    return this.server.database;
+  }
+
+  /** A write session on the target database, sharing the bookmarks of this client. */
+  session(): Session {
+    return this.driver.session({ database: this.server?.database ?? this.database, bookmarkManager: this.bookmarks });
+  }
+
+  /** One auto-routed managed transaction running one query (retried on transient errors). */
+  async query(cypher: string, params: Params = {}, mode: 'read' | 'write' = 'write'): Promise<QueryResult> {
+    this.stats.queries++;
+    this.stats.transactions++;
+    return this.driver.executeQuery(cypher, params, {
+      database: this.server?.database ?? this.database,
+      bookmarkManager: this.bookmarks,
+      routing: mode === 'read' ? neo4j.routing.READ : neo4j.routing.WRITE,
+    });
+  }
+
+  /** Rows of a query as plain objects. */
+  async rows(cypher: string, params: Params = {}, mode: 'read' | 'write' = 'write'): Promise<Row[]> {
+    const result = await this.query(cypher, params, mode);
+    return result.records.map((r) => r.toObject());
+  }
+
+  /** Several queries in one managed write transaction. */
+  async writeTransaction<T>(work: (run: (cypher: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    const session = this.session();
+    try {
+      this.stats.transactions++;
+      return await session.executeWrite(async (tx: ManagedTransaction) =>
+        work(async (cypher, params = {}) => {
+          this.stats.queries++;
+          const r = await tx.run(cypher, params);
+          return r.records.map((rec) => rec.toObject());
+        }),
+      );
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** An explicit transaction the caller commits; used for migration steps, which are not retried. */
+  async begin(session: Session, timeoutMs?: number): Promise<CountingTransaction> {
+    this.stats.transactions++;
+    const tx = session.beginTransaction(timeoutMs ? { timeout: timeoutMs } : undefined);
+    return new CountingTransaction(tx, this.stats);
+  }
+
+  /** An auto-commit statement (needed for CALL { ... } IN TRANSACTIONS). */
+  async implicit(session: Session, cypher: string, params: Params = {}, timeoutMs?: number): Promise<QueryResult> {
+    this.stats.queries++;
+    this.stats.transactions++;
+    return session.run(cypher, params, timeoutMs ? { timeout: timeoutMs } : undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+export class CountingTransaction {
+  constructor(
+    private readonly tx: Transaction,
+    private readonly stats: { queries: number },
+  ) {}
+  async run(cypher: string, params: Params = {}): Promise<QueryResult> {
+    this.stats.queries++;
+    return this.tx.run(cypher, params);
+  }
+  async commit(): Promise<void> {
+    await this.tx.commit();
+  }
+  async rollback(): Promise<void> {
+    if (this.tx.isOpen()) await this.tx.rollback();
+  }
+}
+
+/** Neo4j's counters as plain numbers, zeros left out. */
+export function countersOf(result: QueryResult): Counters {
+  const updates = result.summary.counters.updates() as unknown as Record<string, number>;
+  const out: Counters = {};
+  for (const [k, v] of Object.entries(updates)) if (v) out[k] = v;
+  return out;
+}
+
+export function addCounters(into: Counters, more: Counters): Counters {
+  for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
+  return into;
+}
+
+/** Backticks a label after checking it is a plain identifier (labels cannot be parameters). */
+export function label(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new NeomigError('CONFIG', `label "${name}" is not a plain identifier`, {
+      hint: 'Use letters, digits and underscores only, starting with a letter.',
+    });
+  }
+  return '`' + name + '`';
+}
+
+/** A Cypher INTEGER parameter (a plain JS number is sent as a FLOAT, which LIMIT refuses). */
+export function cypherInt(n: number): unknown {
+  return neo4j.int(n);
+}

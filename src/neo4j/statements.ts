@@ -1,0 +1,139 @@
+import type { Session } from 'neo4j-driver';
+import { NeomigError } from '../errors.js';
+import type { Statement, TransactionGroup } from '../core/types.js';
+import type { Counters, MigratorEvent } from '../runner/types.js';
+import { type CountingTransaction, type Neo4jClient, addCounters, countersOf } from './client.js';
+import { errorMessage, neo4jCode } from './errors.js';
+
+export interface StepContext {
+  version: string;
+  /** file the statements come from, as shown in errors */
+  file: string;
+  timeoutMs?: number;
+  emit: (event: MigratorEvent) => void;
+}
+
+/** A statement failed; `committed` says whether earlier groups of the same script had committed. */
+export class StatementFailure extends NeomigError {
+  constructor(
+    readonly committed: boolean,
+    message: string,
+    details: ConstructorParameters<typeof NeomigError>[2],
+    cause: unknown,
+  ) {
+    super('MIGRATION_FAILED', message, details, { cause });
+  }
+}
+
+/** Seconds db.awaitIndexes() may wait for new indexes to come online. */
+const AWAIT_INDEXES_SECONDS = 300;
+
+/**
+ * Runs a script's transaction groups in order: managed groups in one explicit transaction each,
+ * implicit ones auto-committed, db.awaitIndexes() after groups that change indexes.
+ */
+export async function runGroups(client: Neo4jClient, groups: TransactionGroup[], ctx: StepContext): Promise<Counters> {
+  const total = groups.reduce((n, g) => n + g.statements.length, 0);
+  const counters: Counters = {};
+  let committed = false;
+  const session = client.session();
+  try {
+    for (const group of groups) {
+      if (group.tx === 'implicit') {
+        for (const statement of group.statements) {
+          // a failing CALL { } IN TRANSACTIONS may have committed some of its batches already
+          await runOne(ctx, statement, total, committed || statement.kind === 'periodic', async () => {
+            const result = await client.implicit(session, statement.text, {}, ctx.timeoutMs);
+            return countersOf(result);
+          }).then((c) => addCounters(counters, c));
+          committed = true;
+        }
+      } else {
+        const tx = await client.begin(session, ctx.timeoutMs);
+        try {
+          for (const statement of group.statements) {
+            addCounters(counters, await runOne(ctx, statement, total, committed, async () => countersOf(await tx.run(statement.text))));
+          }
+          await commit(tx, ctx, group.statements.at(-1)!, committed);
+        } catch (e) {
+          await tx.rollback().catch(() => undefined);
+          throw e;
+        }
+        committed = true;
+      }
+      if (group.awaitIndexes) await awaitIndexes(client, session);
+    }
+  } finally {
+    await session.close();
+  }
+  return counters;
+}
+
+export async function awaitIndexes(client: Neo4jClient, session: Session): Promise<void> {
+  await client.implicit(session, 'CALL db.awaitIndexes($seconds)', { seconds: AWAIT_INDEXES_SECONDS });
+}
+
+async function runOne(
+  ctx: StepContext,
+  statement: Statement,
+  total: number,
+  committed: boolean,
+  work: () => Promise<Counters>,
+): Promise<Counters> {
+  ctx.emit({ type: 'statement:start', version: ctx.version, index: statement.index, total, line: statement.line, text: statement.text });
+  const started = performance.now();
+  try {
+    const counters = await work();
+    ctx.emit({ type: 'statement:done', version: ctx.version, index: statement.index, counters, elapsedMs: performance.now() - started });
+    return counters;
+  } catch (e) {
+    throw statementFailure(e, ctx, statement, committed);
+  }
+}
+
+async function commit(tx: CountingTransaction, ctx: StepContext, last: Statement, committed: boolean): Promise<void> {
+  try {
+    await tx.commit();
+  } catch (e) {
+    throw statementFailure(e, ctx, last, committed, 'the commit of the transaction ending with');
+  }
+}
+
+export function statementFailure(e: unknown, ctx: StepContext, statement: Statement, committed: boolean, what = ''): StatementFailure {
+  if (e instanceof StatementFailure) return e;
+  const code = neo4jCode(e);
+  const first = errorMessage(e).split('\n')[0]!.trim();
+  return new StatementFailure(
+    committed,
+    `${ctx.file}: ${what ? what + ' ' : ''}statement ${statement.index} (line ${statement.line}) failed: ${first}`,
+    {
+      file: ctx.file,
+      version: ctx.version,
+      statement: statement.index,
+      line: statement.line,
+      neo4jCode: code,
+      hint: hintFor(code),
+    },
+    e,
+  );
+}
+
+function hintFor(code: string | undefined): string {
+  switch (code) {
+    case 'Neo.ClientError.Transaction.ForbiddenDueToTransactionType':
+      return 'Neo4j refuses schema commands and data writes in one transaction: use `transaction: auto` (the default) or split the statements.';
+    case 'Neo.ClientError.Statement.SyntaxError':
+      return 'Fix the Cypher syntax in the statement named.';
+    case 'Neo.ClientError.Schema.ConstraintValidationFailed':
+      return 'Existing data violates the constraint: clean the data first (e.g. in an earlier migration).';
+    case 'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists':
+    case 'Neo.ClientError.Schema.IndexAlreadyExists':
+    case 'Neo.ClientError.Schema.ConstraintAlreadyExists':
+      return 'The schema object exists already: add IF NOT EXISTS, or baseline the database.';
+    case 'Neo.ClientError.Transaction.TransactionTimedOut':
+    case 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration':
+      return 'The step ran past its timeout: raise `timeout` in its metadata, or batch the work.';
+    default:
+      return 'Fix the statement and run `neomig up` again; the entry is recorded as failed in the history.';
+  }
+}
