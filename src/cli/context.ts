@@ -73,6 +73,7 @@ export function action<O>(name: CommandName, state: CliState, handler: Handler<O
           env: options.env,
           flags: flagsLayer(cmd),
           processEnv: io.env,
+          onSecret: (secret) => output.addSecret(secret),
         }).then((c) => {
           output.addSecret(c.connection.password);
           return c;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { EnvironmentConfig, NeomigConfig, ResolvedConfig } from './types.js';
 import { findConfigFile, loadConfigFile } from './load.js';
 import { resolveConfig } from './resolve.js';
-import { ENV } from './settings.js';
+import { ENV, SETTINGS } from './settings.js';
 
 export { findConfigFile, loadConfigFile, CONFIG_EXTENSIONS } from './load.js';
 export { resolveConfig, readEnvLayer, defaultInstalledBy, setPath, DEFAULTS } from './resolve.js';
@@ -24,6 +24,9 @@ export interface ReadConfigOptions {
   /** settings from CLI flags */
   flags?: EnvironmentConfig;
   processEnv?: Record<string, string | undefined>;
+  /** called with every secret found in any layer (file, environments, env vars, flags), even ones a
+   *  higher layer overrides, so the output layer can mask them all */
+  onSecret?: (secret: string) => void;
 }
 
 export async function readConfig(options: ReadConfigOptions): Promise<ResolvedConfig> {
@@ -31,6 +34,13 @@ export async function readConfig(options: ReadConfigOptions): Promise<ResolvedCo
   const explicit = options.configPath ?? (processEnv[ENV.config]?.trim() || undefined);
   const configFile = explicit ? path.resolve(options.cwd, explicit) : findConfigFile(options.cwd);
   const fileConfig: NeomigConfig = configFile ? await loadConfigFile(configFile) : {};
+  if (options.onSecret) {
+    for (const layer of [fileConfig, ...Object.values(fileConfig.environments ?? {}), options.flags ?? {}]) {
+      if (layer.password) options.onSecret(layer.password);
+    }
+    const fromEnv = processEnv[SETTINGS.find((s) => s.key === 'password')!.env!];
+    if (fromEnv) options.onSecret(fromEnv);
+  }
   return resolveConfig(fileConfig, {
     env: options.env ?? null,
     processEnv,

@@ -44,14 +44,31 @@ export async function loadConfigFile(file: string): Promise<NeomigConfig> {
 }
 
 async function readDataFile(file: string): Promise<unknown> {
-  const { parse } = await import('yaml');
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  if (text.trim() === '') return {};
+  if (file.toLowerCase().endsWith('.json')) return parseJson(text, file);
+  const { parse } = await import('yaml');
   try {
-    return parse(text);
+    // an empty file, or one holding only comments, is an empty config
+    return parse(text) ?? {};
   } catch (e) {
     // Only the first line: the rest is a code frame quoting the file, which may hold a password.
     throw configError(file, null, `cannot be parsed: ${firstLine(e)}`, 'Fix the syntax at the line and column given.');
+  }
+}
+
+/** Strict JSON (YAML would accept trailing commas and comments); errors give a position, never the text. */
+function parseJson(text: string, file: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const position = /at position (\d+)/.exec(e instanceof Error ? e.message : '')?.[1];
+    let where = '';
+    if (position !== undefined) {
+      const before = text.slice(0, Number(position)).split(/\r\n|\r|\n/);
+      where = ` at line ${before.length}, column ${before.at(-1)!.length + 1}`;
+    }
+    throw configError(file, null, `cannot be parsed: not valid JSON${where}`, 'Fix the syntax (JSON allows no trailing commas or comments), or use neomig.config.yaml.');
   }
 }
 

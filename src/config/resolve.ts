@@ -49,7 +49,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
   let selected: EnvironmentConfig = {};
   if (envName !== null) {
     const known = Object.keys(environments ?? {});
-    const found = environments?.[envName];
+    const found = environments && Object.hasOwn(environments, envName) ? environments[envName] : undefined;
     if (!found) {
       throw new NeomigError('CONFIG', `Unknown environment '${envName}'${input.configFile ? ` in ${path.basename(input.configFile)}` : ''}`, {
         ...(input.configFile ? { file: input.configFile } : {}),

@@ -118,7 +118,8 @@ export function parseText(kind: ValueKind, text: string): { value: unknown } | {
     else if (['false', '0', 'no', 'off'].includes(t)) value = false;
     else return { problem: 'expected true or false' };
   } else if (kind.type === 'number') {
-    value = text.trim() === '' ? Number.NaN : Number(text);
+    value = Number(text);
+    if (text.trim() === '' || Number.isNaN(value)) return { problem: 'expected a number' };
   }
   const problem = checkValue(kind, value);
   return problem ? { problem } : { value };

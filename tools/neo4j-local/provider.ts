@@ -322,13 +322,22 @@ class EarlyExit extends Neo4jLocalError {
   }
 }
 
+/**
+ * Settings for the throwaway JVM server: no usage report (no internet here anyway), and no 2 x 5 s Netty
+ * quiet period when Bolt shuts down (stop() takes ~11 s without it).
+ */
+const JVM_SETTINGS: Record<string, string> = {
+  'dbms.usage_report.enabled': 'false',
+  'internal.dbms.bolt.netty_server_shutdown_quiet_period': '0',
+};
+
 async function fromJvm(info: Neo4jVersionInfo, extra: Record<string, string>, startTimeoutMs: number): Promise<LocalNeo4j> {
   sweepStaleDataDirs();
   installExitHandlers();
   const jdk = findJdk(info);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launchOnce(info, jdk.java, { ...defaultSettings(info), ...extra }, startTimeoutMs);
+      return await launchOnce(info, jdk.java, { ...defaultSettings(info), ...JVM_SETTINGS, ...extra }, startTimeoutMs);
     } catch (e) {
       // Another process took the port between our probe and the JVM's bind: try another one.
       if (e instanceof EarlyExit && e.portInUse && attempt < 3) continue;

@@ -34,10 +34,7 @@ export function registerDown(program: Command, state: CliState): void {
       const config = await ctx.config();
       if (!o.dryRun) requireConfirmation(config, o.yes, 'down');
       const migrator = await ctx.migrator();
-      const result = await migrator.down({
-        dryRun: o.dryRun === true,
-        ...(to !== undefined ? { to } : o.all ? { all: true } : { steps: o.steps ?? 1 }),
-      });
-      return presentRun(result, ctx.output);
+      const target = to !== undefined ? { to } : o.all ? { all: true } : { steps: o.steps ?? 1 };
+      return presentRun(() => migrator.down({ dryRun: o.dryRun === true, ...target }), ctx.output);
     }));
 }

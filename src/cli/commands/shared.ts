@@ -1,5 +1,5 @@
 /** Helpers the command files share: --to parsing, run outcomes, JSON shapes of results. */
-import { NeomigError } from '../../errors.js';
+import { NeomigError, isNeomigError } from '../../errors.js';
 import { parseVersion } from '../../core/version.js';
 import type { MigrationState, Target } from '../../core/types.js';
 import type { RunResult, StatusResult } from '../../runner/types.js';
@@ -7,6 +7,7 @@ import type { CommandOutcome } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { failureJson, renderRunSummary } from '../render/run.js';
+import { renderError } from '../render/error.js';
 
 const KEYWORDS = ['current', 'latest', 'next'];
 
@@ -22,12 +23,36 @@ export function parseTarget(raw: string | undefined): Target | undefined {
   return version;
 }
 
-/** Prints an up/down result and decides the exit code: 1 when a migration failed. */
-export function presentRun(result: RunResult, output: Output): CommandOutcome {
-  output.print(renderRunSummary(result, output.paint));
+/**
+ * Runs up or down and presents the outcome. A failed migration arrives as a MIGRATION_FAILED error
+ * carrying the run's result (what was applied, reversed, left): it is shown as a summary with exit
+ * code 1 rather than as a bare error, so the reader learns where the database stands.
+ */
+export async function presentRun(run: () => Promise<RunResult>, output: Output): Promise<CommandOutcome> {
+  let result: RunResult;
+  let failure: NeomigError | undefined;
+  try {
+    result = await run();
+  } catch (e) {
+    if (!isNeomigError(e) || !isRunResult((e as { result?: unknown }).result)) throw e;
+    failure = e;
+    result = (e as unknown as { result: RunResult }).result;
+  }
+  if (failure || result.failed) {
+    // a failure is an error report: stderr, like every other error
+    output.log(renderRunSummary(result, output.errPaint, failure?.details.hint));
+    if (failure && !result.failed) output.log(renderError(failure, output.errPaint));
+  } else {
+    output.print(renderRunSummary(result, output.paint));
+  }
   const json = { ...result } as Record<string, unknown>;
+  if (failure) return { result: json, exitCode: EXIT.MIGRATION_FAILED, error: { ...failure.toJSON(), ...(result.failed ? { reversed: result.failed.reversed } : {}) } };
   if (result.failed) return { result: json, exitCode: EXIT.MIGRATION_FAILED, error: failureJson(result.failed) };
   return { result: json };
+}
+
+function isRunResult(value: unknown): value is RunResult {
+  return typeof value === 'object' && value !== null && Array.isArray((value as RunResult).applied) && Array.isArray((value as RunResult).reversed);
 }
 
 /** One row of `status --json`: what a script needs, without script texts or loaded modules. */

@@ -26,7 +26,6 @@ export function registerUp(program: Command, state: CliState): void {
     .action(action<UpCliOptions>('up', state, async (ctx) => {
       const to = parseTarget(ctx.options.to);
       const migrator = await ctx.migrator();
-      const result = await migrator.up({ to, dryRun: ctx.options.dryRun === true });
-      return presentRun(result, ctx.output);
+      return presentRun(() => migrator.up({ to, dryRun: ctx.options.dryRun === true }), ctx.output);
     }));
 }

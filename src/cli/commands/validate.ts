@@ -31,10 +31,14 @@ export function registerValidate(program: Command, state: CliState): void {
       for (const issue of result.issues) {
         ctx.output.print(`  ${p.red(issue.kind)} ${p.bold(issue.version)}${issue.file ? ` ${p.gray(issue.file)}` : ''}: ${issue.message}`);
       }
+      const hint = result.offline
+        ? 'Fix the files listed above.'
+        : 'Fix the files listed above; for a change to an applied migration that you meant to make, run `neomig repair`.';
+      ctx.output.print(`${p.cyan('hint')} ${hint}`);
       return {
         result: { ...result },
         exitCode: EXIT.VALIDATION,
-        error: { code: 'VALIDATION', message: `Validation found ${plural(result.issues.length, 'problem')}`, hint: 'Fix the files, or run `neomig repair` for drift you meant to make.' },
+        error: { code: 'VALIDATION', message: `Validation found ${plural(result.issues.length, 'problem')}`, hint },
       };
     }));
 }

@@ -57,8 +57,9 @@ export class ProgressRenderer {
         return this.line(`  ${p.green('✓')} ${label} ${p.gray(formatDuration(event.elapsedMs))}${counters ? ` ${p.gray(counters)}` : ''}`);
       }
       case 'batch:progress':
-        if (this.running) this.running.label = this.running.label.replace(/ · batch .*$/, '') + ` · batch ${event.batches}, ${event.rows} rows`;
-        else this.start(`batch ${event.batches}, ${event.rows} rows`);
+        if (!this.running) return this.start(`batch ${event.batches}, ${event.rows} rows`);
+        this.running.label = this.running.label.replace(/ · batch .*$/, '') + ` · batch ${event.batches}, ${event.rows} rows`;
+        if (this.tty) this.tick();
         return;
       case 'validate':
         return this.line(`  ${event.valid ? p.green('✓') : p.red('✗')} validate ${p.gray(firstLine(event.query))}`);

@@ -26,7 +26,7 @@ export function renderPlan(plan: DryRunStep[], paint: Paint): string {
   return lines.join('\n');
 }
 
-export function renderRunSummary(result: RunResult, paint: Paint): string {
+export function renderRunSummary(result: RunResult, paint: Paint, hint?: string): string {
   const lines: string[] = [];
   const verb = result.command === 'up' ? 'applied' : 'reversed';
   if (result.dryRun) {
@@ -53,6 +53,7 @@ export function renderRunSummary(result: RunResult, paint: Paint): string {
     }
     lines.push(`Database is at ${paint.bold(versionLabel(result.to))} (was ${versionLabel(result.from)}).`);
     lines.push(counts(result, paint));
+    if (hint) lines.push(`${paint.cyan('hint')} ${hint}`);
     return lines.join('\n');
   }
 

@@ -53,6 +53,8 @@ export function notes(m: MigrationState): string[] {
 
 function colorStatus(status: MigrationStatus, paint: Paint): string {
   switch (status) {
+    default:
+      return status;
     case 'applied':
       return paint.green(status);
     case 'pending':
