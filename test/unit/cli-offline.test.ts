@@ -328,7 +328,7 @@ describe('secrets never appear in output', () => {
     const r = await runCli(['create', description, '--json'], { cwd: dir, env: { NEO4J_PASSWORD: 'env-pw-456' } });
     expect(r.code).toBe(0);
     expect(r.json().description).toBe('****** ****** ******');
-    const human = await runCli(['create', description, '--env', 'x'], { cwd: dir });
+    const human = await runCli(['create', description, '--env', 'x'], { cwd: dir, env: { NEO4J_PASSWORD: 'env-pw-456' } });
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('(****** ****** ******)');
     expect(human.stdout).not.toMatch(/pw-\d/);

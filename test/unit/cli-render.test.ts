@@ -28,6 +28,7 @@ function applied(version: string, extra: Partial<AppliedMigration> = {}): Applie
     downScriptName: `V${version}__d.down.cypher`,
     dependsOn: [],
     irreversible: false,
+    transaction: 'auto',
     reversed: false,
     errorCode: null,
     errorMessage: null,

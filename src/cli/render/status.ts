@@ -65,13 +65,15 @@ function colorStatus(status: MigrationStatus, paint: Paint): string {
       return paint.cyan(status);
     case 'below_baseline':
       return paint.gray('below baseline');
+    case 'rolled_back':
+      return paint.gray('rolled back');
   }
 }
 
 function countLine(migrations: MigrationState[]): string {
   const counts = new Map<string, number>();
   for (const m of migrations) counts.set(m.status, (counts.get(m.status) ?? 0) + 1);
-  const order: MigrationStatus[] = ['applied', 'baseline', 'pending', 'failed', 'below_baseline'];
+  const order: MigrationStatus[] = ['applied', 'baseline', 'pending', 'failed', 'rolled_back', 'below_baseline'];
   const parts = order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s.replace('_', ' ')}`);
   return parts.length ? parts.join(', ') : '';
 }
