@@ -48,7 +48,7 @@ export interface EnvironmentConfig extends ConnectionConfig {
   transaction?: TransactionMode;
   /** allow `neomig clean` (default false) */
   cleanEnabled?: boolean;
-  /** destructive commands (`down`, `clean`, `repair`) need --yes */
+  /** `down`, `repair` and `baseline` need --yes (`clean` always needs it, and cleanEnabled) */
   protected?: boolean;
   /** who is recorded as having run the migrations (default: OS user@host) */
   installedBy?: string;

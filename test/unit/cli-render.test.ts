@@ -189,7 +189,7 @@ describe('ProgressRenderer', () => {
   function capture(tty: boolean): { io: Io; err: () => string } {
     let err = '';
     return {
-      io: { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s), isTTY: tty }, env: {}, cwd: '/' },
+      io: { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s), isTTY: tty, columns: 200 }, env: {}, cwd: '/' },
       err: () => err,
     };
   }
@@ -232,5 +232,18 @@ describe('ProgressRenderer', () => {
     p.handle(events[3]!);
     p.stop();
     expect(err().endsWith('  ✓ statement 1/2 (line 4) CREATE INDEX b FOR (n:Book) ON (n.isbn) · batch 3, 3000 rows 40ms indexesAdded 1\n')).toBe(true);
+  });
+});
+
+describe('ProgressRenderer on a narrow terminal', () => {
+  it('keeps the ticking line within the terminal width', () => {
+    let err = '';
+    const io: Io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s), isTTY: true, columns: 40 }, env: {}, cwd: '/' };
+    const p = new ProgressRenderer(new Output(io, { json: false, color: false }), () => 0);
+    p.handle({ type: 'statement:start', version: '1.0.0', index: 1, total: 1, line: 1, text: 'MATCH (n:Book) WHERE n.isbn IS NULL SET n.isbn = randomUUID()' });
+    p.stop();
+    const drawn = err.split('\r\x1b[2K').filter((s) => s !== '');
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const line of drawn) expect(line.length).toBeLessThanOrEqual(39);
   });
 });

@@ -34,9 +34,15 @@ export class Neo4jLocalError extends Error {
   constructor(
     message: string,
     readonly reason: 'no-jdk' | 'no-maven' | 'build-failed' | 'start-failed',
+    /** For a missing tool: what is missing, and what to do (so callers can reword the sentence). */
+    readonly missing?: { problem: string; remedy: string },
   ) {
     super(message);
     this.name = 'Neo4jLocalError';
+  }
+
+  static missingTool(reason: 'no-jdk' | 'no-maven', problem: string, remedy: string): Neo4jLocalError {
+    return new Neo4jLocalError(`${problem[0]!.toUpperCase()}${problem.slice(1)}: ${remedy}.`, reason, { problem, remedy });
   }
 }
 
@@ -149,10 +155,10 @@ export function findJdk(info: Neo4jVersionInfo, opts: { compiler?: boolean } = {
   if (best) return best;
   const range = info.maxJava === undefined ? `${info.minJava}+` : info.minJava === info.maxJava ? `${info.minJava}` : `${info.minJava} to ${info.maxJava}`;
   const example = info.minJava >= 21 ? 'temurin-21-jdk' : 'openjdk-17-jdk';
-  throw new Neo4jLocalError(
-    `Neo4j ${info.version} needs a JDK ${range}, and none was found in JAVA_HOME, on PATH or under ${JVM_ROOT}: ` +
-      `install a JDK ${range} (e.g. apt-get install ${example}) or set NEO4J_URI to a running Neo4j.`,
+  throw Neo4jLocalError.missingTool(
     'no-jdk',
+    `no JDK ${range} for Neo4j ${info.version} was found (looked at JAVA_HOME, PATH and ${JVM_ROOT})`,
+    `install a JDK ${range} (e.g. apt-get install ${example}) or set NEO4J_URI to a running Neo4j`,
   );
 }
 
@@ -268,9 +274,10 @@ export async function buildLauncher(version: string, opts: BuildOptions = {}): P
   }
   const mvn = findMaven();
   if (!mvn) {
-    throw new Neo4jLocalError(
-      `Building the Neo4j ${version} launcher needs Maven, and mvn is not on PATH: install Maven (e.g. apt-get install maven) or set NEO4J_URI to a running Neo4j.`,
+    throw Neo4jLocalError.missingTool(
       'no-maven',
+      `Maven (mvn), needed to build the Neo4j ${version} launcher, is not on PATH`,
+      'install Maven (e.g. apt-get install maven) or set NEO4J_URI to a running Neo4j',
     );
   }
   const jdk = findJdk(info, { compiler: true });

@@ -89,10 +89,11 @@ export async function startLocalNeo4j(opts: StartOptions = {}): Promise<LocalNeo
     await buildLauncher(info.version, { log });
     findJdk(info);
   } catch (e) {
-    if (e instanceof Neo4jLocalError && !forced && (e.reason === 'no-jdk' || e.reason === 'no-maven')) {
+    if (e instanceof Neo4jLocalError && e.missing && !forced) {
       throw new Neo4jLocalError(
-        `No Neo4j to test against: NEO4J_URI is not set, no Docker engine answered, and the local JVM server cannot be built (${e.message.replace(/\.$/, '')}).`,
+        `No Neo4j to test against: NEO4J_URI is not set, no Docker engine answered, and ${e.missing.problem}; ${e.missing.remedy} (or start a Docker engine).`,
         e.reason,
+        e.missing,
       );
     }
     throw e;

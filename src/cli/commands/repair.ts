@@ -28,7 +28,7 @@ export function registerRepair(program: Command, state: CliState): void {
         ctx.output.print(`${p.green('✓')} Nothing to repair.`);
       } else {
         ctx.output.print(result.dryRun ? 'Repair would:' : 'Repaired:');
-        for (const a of result.actions) ctx.output.print(`  ${p.cyan(a.kind.replace(/_/g, ' '))}${a.version ? ` ${p.bold(a.version)}` : ''}: ${a.detail}`);
+        for (const a of result.actions) ctx.output.print(`  ${p.cyan(a.kind.replace(/_/g, ' '))}: ${a.detail}`);
         if (result.dryRun) ctx.output.print(p.gray('Dry run: nothing was changed.'));
       }
       return { result: { ...result } };

@@ -7,8 +7,16 @@
 import type { MigratorEvent } from '../../runner/types.js';
 import type { Output } from '../output.js';
 import { firstLine, formatCounters, formatDuration, formatTimestamp } from './format.js';
+import { stripAnsi, visibleLength } from './table.js';
 
 const TICK_MS = 100;
+const MESSAGE_MAX = 160;
+
+/** The first line of a message, cut short: the full text comes with the run's summary. */
+function shorten(message: string): string {
+  const line = message.split('\n')[0]!;
+  return line.length > MESSAGE_MAX ? `${line.slice(0, MESSAGE_MAX - 1)}…` : line;
+}
 const QUIET_LOG_MS = 30_000;
 
 interface Running {
@@ -72,7 +80,7 @@ export class ProgressRenderer {
       case 'migration:failed': {
         this.running = undefined;
         const state = event.reversed ? p.yellow('its changes were reversed') : p.red('its changes were NOT reversed');
-        return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${event.error.message} (${state})`);
+        return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${shorten(event.error.message)} (${state})`);
       }
       case 'log': {
         const tag = event.level === 'warn' ? p.yellow('warn') : p.gray(event.level);
@@ -102,7 +110,11 @@ export class ProgressRenderer {
     if (!r) return;
     const elapsed = this.now() - r.startedAt;
     if (this.tty) {
-      this.output.writeErr(`\r\x1b[2K  ${this.output.errPaint.cyan('…')} ${r.label} ${this.output.errPaint.gray(formatDuration(elapsed))}`);
+      let text = `  ${this.output.errPaint.cyan('…')} ${r.label} ${this.output.errPaint.gray(formatDuration(elapsed))}`;
+      // a wrapped line could not be redrawn in place: keep it within the terminal's width
+      const width = (this.output.io.stderr.columns ?? 80) - 1;
+      if (visibleLength(text) > width) text = `${stripAnsi(text).slice(0, width - 1)}…`;
+      this.output.writeErr(`\r\x1b[2K${text}`);
       this.drawn = true;
     } else if (this.now() - r.lastLogAt >= QUIET_LOG_MS) {
       r.lastLogAt = this.now();

@@ -2,8 +2,12 @@
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
 export function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripAnsi(text).length;
 }
 
 export function renderTable(headers: string[], rows: string[][], style: { header: (s: string) => string } = { header: (s) => s }): string {
