@@ -74,7 +74,10 @@ function parseJson(text: string, file: string): unknown {
 
 async function importModule(file: string): Promise<unknown> {
   const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, { moduleCache: false });
+  // a config only needs defineConfig: resolving 'neomig' to the light define module keeps the driver unloaded
+  const { ownModule } = await import('../self.js');
+  const define = ownModule('define');
+  const jiti = createJiti(import.meta.url, { moduleCache: false, alias: define ? { neomig: define } : {} });
   let exported: unknown;
   try {
     exported = await jiti.import(file, { default: true });

@@ -1,17 +1,12 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createJiti, type Jiti } from 'jiti';
 import type { TsHandlers } from '../core/types.js';
+import { ownModule } from '../self.js';
 
 let jiti: Jiti | undefined;
 
-/** `import ... from 'neomig'` inside a migration resolves to this very copy of neomig. */
 function selfAlias(): Record<string, string> {
-  for (const candidate of ['../index.js', '../index.ts']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return { neomig: path };
-  }
-  return {};
+  const index = ownModule('index');
+  return index ? { neomig: index } : {};
 }
 
 function loader(): Jiti {

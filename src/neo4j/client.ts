@@ -38,6 +38,8 @@ export class Neo4jClient {
     }
     const client = new Neo4jClient(driver, database);
     try {
+      // fails at once when the server is unreachable, where a managed query would retry for 30 s
+      await driver.verifyConnectivity({ database });
       const result = await client.query(
         'CALL dbms.components() YIELD name, versions, edition WHERE name = "Neo4j Kernel" RETURN versions[0] AS version, edition',
       );

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
 import { buildStatements, groupStatements } from '../core/grouping.js';
 import { type UpPlanOptions, planDown, planUp } from '../core/plan.js';
-import { currentVersion, reconcile } from '../core/reconcile.js';
+import { currentVersion, isInEffect, reconcile } from '../core/reconcile.js';
 import type { LocalMigration, MigrationState, Plan, ValidationIssue } from '../core/types.js';
 import { adviceFor, validateHistory, validateLocal } from '../core/validate.js';
-import { parseVersion } from '../core/version.js';
+import { maxVersion, parseVersion } from '../core/version.js';
 import { loadMigrations } from '../discovery/load.js';
 import { NeomigError } from '../errors.js';
 import { callableNames, wipeDatabase } from '../neo4j/catalog.js';
@@ -134,12 +134,14 @@ export function createMigrator(config: ResolvedConfig): Migrator {
       const { states, plan } = await prepare(c, history);
       const result = emptyResult('up', false, plan);
       // dev mode: a changed, unreleased migration is reversed with its recorded down before its new up runs
-      for (const step of [...plan.steps].reverse()) {
-        if (step.applied?.status !== 'applied') continue;
+      const rerun = plan.steps.filter((s) => s.applied?.status === 'applied');
+      for (const step of [...rerun].reverse()) {
         lock.assertHeld();
-        await steps.down(step.version, step.description, await steps.recordedDown(step.applied, undefined), 'requested');
+        await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined), 'requested');
         await history.markRolledBack(step.version, 0);
       }
+      const reversedForRerun = new Set(rerun.map((s) => s.version));
+      const base = maxVersion(states.filter((s) => isInEffect(s.status) && !reversedForRerun.has(s.version)).map((s) => s.version));
       const done: { report: StepReport; migration: LocalMigration }[] = [];
       for (const step of plan.steps) {
         lock.assertHeld();
@@ -162,7 +164,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
           }
           const reversedSet = new Set(result.reversed.map((r) => r.version));
           result.applied = done.map((d) => d.report).filter((r) => !reversedSet.has(r.version));
-          result.to = result.applied.at(-1)?.version ?? plan.currentVersion;
+          result.to = maxVersion([...(base ? [base] : []), ...result.applied.map((r) => r.version)]);
           result.pending = pendingOf(states, result.applied.map((r) => r.version));
           throw new MigrationRunError(e.error, failureMessage(e, result, atomic), result);
         }

@@ -10,7 +10,7 @@ import type { Driver } from 'neo4j-driver';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
 import { testMigrator, writeFiles } from '../support/migrations.js';
-import { openDriver, resetDatabase, testServer } from '../support/neo4j.js';
+import { openDriver, probeUser, resetDatabase, testServer } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
@@ -243,13 +243,15 @@ describe('lock and connection', () => {
 
   it('exits 5 for a wrong password and never prints it (env, flag or config file)', async () => {
     const wrong = 'Wr0ng-Pa55word-42';
+    // failed logins as another user, so that the lock-out they cause never hits the other tests' user
+    const user = await probeUser(driver);
     const dir = project({ ...BOOKS, 'neomig.config.json': JSON.stringify({ password: `${wrong}-file` }) });
-    const viaEnv = await neomig(['status'], dir, { NEO4J_PASSWORD: wrong });
+    const viaEnv = await neomig(['status'], dir, { NEO4J_PASSWORD: wrong, NEO4J_USERNAME: user });
     expect(viaEnv.code).toBe(5);
     expect(viaEnv.stderr).toMatch(/^error \[CONNECTION\] /);
     expect(viaEnv.stderr).toContain('hint');
     noPassword(viaEnv, wrong);
-    const env = connection();
+    const env = { ...connection(), NEO4J_USERNAME: user };
     delete env.NEO4J_PASSWORD;
     const viaFlag = await runCli(['up', '--json', '--password', wrong], { cwd: dir, env });
     expect(viaFlag.code).toBe(5);

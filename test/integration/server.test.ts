@@ -6,7 +6,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { selectedNeo4jVersion } from '../../tools/neo4j-local/versions.js';
-import { openDriver, resetDatabase, testServer, userSchema } from '../support/neo4j.js';
+import { openDriver, probeUser, resetDatabase, testServer, userSchema } from '../support/neo4j.js';
 
 let driver: Driver;
 
@@ -104,7 +104,8 @@ describe('the test server', () => {
 
   it('rejects a wrong password', async () => {
     const server = testServer();
-    const wrong = neo4j.driver(server.uri, neo4j.auth.basic(server.username, `${server.password}-wrong`));
+    const user = await probeUser(driver);
+    const wrong = neo4j.driver(server.uri, neo4j.auth.basic(user, `${server.password}-wrong`));
     try {
       await expect(wrong.verifyConnectivity()).rejects.toMatchObject({ code: 'Neo.ClientError.Security.Unauthorized' });
     } finally {

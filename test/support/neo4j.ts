@@ -124,3 +124,17 @@ export async function userSchema(driver: Driver): Promise<SchemaRow[]> {
   });
   return [...constraints.records.map((r) => row('constraint', r)), ...indexes.records.map((r) => row('index', r))];
 }
+
+/**
+ * A second, real user for tests that log in with a wrong password. Neo4j locks a user out for a few
+ * seconds after repeated failed logins; failing as this user leaves the test user's logins working.
+ */
+export async function probeUser(driver: Driver): Promise<string> {
+  const name = 'neomig_probe';
+  await driver.executeQuery(
+    `CREATE USER ${name} IF NOT EXISTS SET PASSWORD $password CHANGE NOT REQUIRED`,
+    { password: `probe-${Math.random().toString(36).slice(2)}-pw` },
+    { database: 'system' },
+  );
+  return name;
+}

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { runDev } from '../../src/cli/commands/dev.js';
 import { Output } from '../../src/cli/output.js';
@@ -13,6 +13,8 @@ import { NeomigError } from '../../src/errors.js';
 import type { Migrator, RunResult, UpOptions } from '../../src/runner/types.js';
 
 const dirs: string[] = [];
+// child processes and file watching are slow on a loaded machine
+vi.setConfig({ testTimeout: 30_000 });
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function setup(configOverrides: Parameters<typeof resolveConfig>[0] = {}) {

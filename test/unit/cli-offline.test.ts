@@ -6,12 +6,14 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeFiles } from '../support/migrations.js';
 import { ANSI, ROOT, ensureBuilt, linkNeomig, runCli } from '../support/cli.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const dirs: string[] = [];
+// child processes and file watching are slow on a loaded machine
+vi.setConfig({ testTimeout: 30_000 });
 
 beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
