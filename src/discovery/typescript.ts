@@ -10,7 +10,7 @@ function selfAlias(): Record<string, string> {
 }
 
 function loader(): Jiti {
-  jiti ??= createJiti(import.meta.url, { moduleCache: false, fsCache: false, interopDefault: true, alias: selfAlias() });
+  jiti ??= createJiti(import.meta.url, { moduleCache: false, interopDefault: true, alias: selfAlias() });
   return jiti;
 }
 
