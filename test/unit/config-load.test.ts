@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConfigFile, loadConfigFile, readConfig, validateConfig } from '../../src/config/index.js';
 import { NeomigError } from '../../src/errors.js';
+import { errorOf } from '../support/errors.js';
 
 const DEFINE = path.resolve('src/define.ts');
 let root: string;
@@ -35,15 +36,6 @@ async function rejection(p: Promise<unknown>): Promise<NeomigError> {
   throw new Error('expected a NeomigError');
 }
 
-function errorOf(fn: () => unknown): NeomigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NeomigError) return e;
-    throw e;
-  }
-  throw new Error('expected a NeomigError');
-}
 
 describe('validateConfig: accepts every documented key', () => {
   it('keeps a complete config as it is', () => {

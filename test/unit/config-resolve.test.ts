@@ -3,20 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, readEnvLayer, resolveConfig } from '../../src/config/resolve.js';
 import type { NeomigConfig } from '../../src/config/types.js';
-import { NeomigError } from '../../src/errors.js';
+import { errorOf } from '../support/errors.js';
 
 const BASE = path.resolve('/project/config');
 const CWD = path.resolve('/elsewhere/cwd');
 
-function errorOf(fn: () => unknown): NeomigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NeomigError) return e;
-    throw e;
-  }
-  throw new Error('expected a NeomigError');
-}
 
 const FILE: NeomigConfig = {
   uri: 'bolt://top:7687',

@@ -1,16 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { migrationFileNames, parseMigrationFileName, type ParsedFileName } from '../../src/core/filename.js';
-import { NeomigError } from '../../src/errors.js';
+import { errorOf } from '../support/errors.js';
 
-function errorOf(fn: () => unknown): NeomigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NeomigError) return e;
-    throw e;
-  }
-  throw new Error('expected a NeomigError');
-}
 
 describe('parseMigrationFileName: migrations', () => {
   it.each<[string, Omit<ParsedFileName, 'file'>]>([

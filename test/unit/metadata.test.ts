@@ -1,20 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../../src/core/metadata.js';
 import type { MigrationMeta } from '../../src/core/types.js';
-import { NeomigError } from '../../src/errors.js';
+import { errorOf } from '../support/errors.js';
 
 const FILE = 'V1.2.0__add_books.up.cypher';
 const DEFAULTS: MigrationMeta = { dependsOn: [], validate: [], transaction: 'auto', irreversible: false };
 
-function errorOf(fn: () => unknown): NeomigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NeomigError) return e;
-    throw e;
-  }
-  throw new Error('expected a NeomigError');
-}
 
 /** A Cypher file whose metadata block holds these YAML lines. */
 const cypher = (...yaml: string[]) => ['// ---', ...yaml.map((l) => `// ${l}`), '// ---', 'CREATE (:Book);'].join('\n');
