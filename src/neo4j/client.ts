@@ -99,6 +99,13 @@ export class Neo4jClient {
     }
   }
 
+  /** Several independent statements pipelined in one managed write transaction (one round trip plus the commit). */
+  async writeAll(statements: string[]): Promise<void> {
+    await this.writeTransaction(async (run) => {
+      await Promise.all(statements.map((cypher) => run(cypher)));
+    });
+  }
+
   /** An explicit transaction the caller commits; used for migration steps, which are not retried. */
   async begin(session: Session, timeoutMs?: number): Promise<CountingTransaction> {
     this.stats.transactions++;

@@ -60,10 +60,10 @@ export class HistoryStore {
   /** neomig's own constraints; idempotent. Named neomig_* so they are never shown as the user's schema. */
   async ensureSchema(): Promise<void> {
     const suffix = `${this.labels.history}_${this.labels.lock}`.toLowerCase();
-    await this.client.writeTransaction(async (run) => {
-      await run(`CREATE CONSTRAINT neomig_version_${suffix} IF NOT EXISTS FOR (v:${this.h}) REQUIRE (v.database, v.version) IS UNIQUE`);
-      await run(`CREATE CONSTRAINT neomig_lock_${suffix} IF NOT EXISTS FOR (l:${this.l}) REQUIRE l.name IS UNIQUE`);
-    });
+    await this.client.writeAll([
+      `CREATE CONSTRAINT neomig_version_${suffix} IF NOT EXISTS FOR (v:${this.h}) REQUIRE (v.database, v.version) IS UNIQUE`,
+      `CREATE CONSTRAINT neomig_lock_${suffix} IF NOT EXISTS FOR (l:${this.l}) REQUIRE l.name IS UNIQUE`,
+    ]);
   }
 
   async readAll(): Promise<AppliedMigration[]> {

@@ -1,0 +1,198 @@
+/**
+ * `neomig create` as a user meets it, through the real bin/neomig in a temp project outside this
+ * repository: numbered Cypher pairs from the templates, the refusal of an up that holds only the
+ * template's comments, then `up` and `status` once real Cypher is written in; and a TypeScript
+ * migration written from `create --ts` that imports `defineMigration` from 'neomig' where no
+ * node_modules/neomig exists (the runner resolves 'neomig' to its own copy).
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
+import { openDriver, resetDatabase, testServer } from '../support/neo4j.js';
+
+let driver: Driver;
+const dirs: string[] = [];
+
+beforeAll(() => {
+  ensureBuilt();
+  driver = openDriver();
+}, 180_000);
+afterAll(async () => {
+  await driver.close();
+});
+beforeEach(async () => {
+  await resetDatabase(driver);
+});
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** An empty project folder in the OS temp dir: not inside this repository, no node_modules. */
+function project(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'neomig-create-it-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function connection(): Record<string, string> {
+  const s = testServer();
+  return { NEO4J_URI: s.uri, NEO4J_USERNAME: s.username, NEO4J_PASSWORD: s.password };
+}
+
+function neomig(args: string[], cwd: string): Promise<CliRun> {
+  return runCli(args, { cwd, env: connection() });
+}
+
+async function labels(): Promise<Record<string, number>> {
+  const r = await driver.executeQuery(
+    'MATCH (n) WHERE NOT n:SchemaVersion AND NOT n:SchemaVersionEvent AND NOT n:NeomigLock UNWIND labels(n) AS l RETURN l, count(*) AS c ORDER BY l',
+  );
+  return Object.fromEntries(r.records.map((x) => [x.get('l') as string, Number(x.get('c'))]));
+}
+
+/** Appends Cypher after the template's comments, as a user would type it in. */
+function append(file: string, cypher: string): void {
+  writeFileSync(file, `${readFileSync(file, 'utf8')}\n${cypher}\n`);
+}
+
+describe('neomig create', () => {
+  it('writes numbered Cypher pairs that up applies once real Cypher is in them; status lists them', async () => {
+    const dir = project();
+    const migrations = path.join(dir, 'migrations');
+
+    const first = await neomig(['create', 'add people'], dir);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(
+      '✓ Created migration 1.0.0 (add people):\n  migrations/V1.0.0__add_people.up.cypher\n  migrations/V1.0.0__add_people.down.cypher\n',
+    );
+    const second = await neomig(['create', 'add cities', '--json'], dir);
+    expect(second.code).toBe(0);
+    expect(second.json()).toEqual({
+      ok: true,
+      command: 'create',
+      version: '1.1.0',
+      description: 'add cities',
+      files: [path.join(migrations, 'V1.1.0__add_cities.up.cypher'), path.join(migrations, 'V1.1.0__add_cities.down.cypher')],
+    });
+    expect(readdirSync(migrations).sort()).toEqual([
+      'V1.0.0__add_people.down.cypher',
+      'V1.0.0__add_people.up.cypher',
+      'V1.1.0__add_cities.down.cypher',
+      'V1.1.0__add_cities.up.cypher',
+    ]);
+    // the templates name their version and their partner file
+    const peopleUp = readFileSync(path.join(migrations, 'V1.0.0__add_people.up.cypher'), 'utf8');
+    expect(peopleUp).toContain('1.0.0 add people (up)');
+    expect(peopleUp).toContain('V1.0.0__add_people.down.cypher');
+    expect(readFileSync(path.join(migrations, 'V1.0.0__add_people.down.cypher'), 'utf8')).toContain('Undoes V1.0.0__add_people.up.cypher');
+
+    // An up holding only the template's comments is refused by design: a file error, exit 2.
+    const empty = await neomig(['validate', '--offline'], dir);
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toMatch(/^error \[MIGRATION_FILE\] V1\.0\.0__add_people\.up\.cypher holds no statement$/m);
+    expect(empty.stderr).toContain('Write at least one Cypher statement, or delete the file.');
+    const emptyJson = await neomig(['validate', '--offline', '--json'], dir);
+    expect(emptyJson.code).toBe(2);
+    expect(emptyJson.json()).toMatchObject({
+      ok: false,
+      command: 'validate',
+      error: { code: 'MIGRATION_FILE', file: 'V1.0.0__add_people.up.cypher', version: '1.0.0' },
+    });
+    // and up refuses it the same way before touching the database
+    const emptyUp = await neomig(['up', '--json'], dir);
+    expect(emptyUp.code).toBe(2);
+    expect(emptyUp.json()).toMatchObject({ ok: false, command: 'up', error: { code: 'MIGRATION_FILE' } });
+    expect(await labels()).toEqual({});
+
+    append(path.join(migrations, 'V1.0.0__add_people.up.cypher'),
+      'CREATE CONSTRAINT person_name IF NOT EXISTS FOR (p:Person) REQUIRE p.name IS UNIQUE;\nCREATE (:Person {name: "Ada"}), (:Person {name: "Grace"});');
+    append(path.join(migrations, 'V1.0.0__add_people.down.cypher'), 'MATCH (p:Person) DELETE p;\nDROP CONSTRAINT person_name IF EXISTS;');
+    append(path.join(migrations, 'V1.1.0__add_cities.up.cypher'),
+      'CREATE (:City {name: "London"});\nMATCH (p:Person {name: "Ada"}), (c:City {name: "London"}) CREATE (p)-[:LIVES_IN]->(c);');
+    append(path.join(migrations, 'V1.1.0__add_cities.down.cypher'), 'MATCH (c:City) DETACH DELETE c;');
+
+    const valid = await neomig(['validate', '--offline'], dir);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toContain('2 migrations valid');
+
+    const up = await neomig(['up', '--json'], dir);
+    expect(up.code).toBe(0);
+    const doc = up.json();
+    expect(doc).toMatchObject({ ok: true, command: 'up', dryRun: false, from: null, to: '1.1.0', pending: [] });
+    expect(doc.applied.map((s: { version: string }) => s.version)).toEqual(['1.0.0', '1.1.0']);
+
+    expect(await labels()).toEqual({ City: 1, Person: 2 });
+    const lives = await driver.executeQuery('MATCH (p:Person)-[:LIVES_IN]->(c:City) RETURN p.name AS p, c.name AS c');
+    expect(lives.records.map((r) => [r.get('p'), r.get('c')])).toEqual([['Ada', 'London']]);
+    const constraints = await driver.executeQuery("SHOW CONSTRAINTS YIELD name WHERE name = 'person_name' RETURN name");
+    expect(constraints.records).toHaveLength(1);
+    const history = await driver.executeQuery(
+      'MATCH (v:SchemaVersion) RETURN v.version AS version, v.description AS description, v.type AS type, v.status AS status, v.script AS script ORDER BY v.version',
+    );
+    expect(history.records.map((r) => r.toObject())).toEqual([
+      { version: '1.0.0', description: 'add people', type: 'cypher', status: 'applied', script: 'V1.0.0__add_people.up.cypher' },
+      { version: '1.1.0', description: 'add cities', type: 'cypher', status: 'applied', script: 'V1.1.0__add_cities.up.cypher' },
+    ]);
+
+    const status = await neomig(['status', '--json'], dir);
+    expect(status.code).toBe(0);
+    const st = status.json();
+    expect(st).toMatchObject({ ok: true, command: 'status', current: '1.1.0', issues: [] });
+    expect(st.migrations.map((m: Record<string, unknown>) => [m.version, m.description, m.type, m.status, m.file, m.checksumChanged])).toEqual([
+      ['1.0.0', 'add people', 'cypher', 'applied', 'V1.0.0__add_people.up.cypher', false],
+      ['1.1.0', 'add cities', 'cypher', 'applied', 'V1.1.0__add_cities.up.cypher', false],
+    ]);
+
+    // the next one continues the numbering after what is applied
+    const third = await neomig(['create', 'add', 'pets', '--patch'], dir);
+    expect(third.code).toBe(0);
+    expect(existsSync(path.join(migrations, 'V1.1.1__add_pets.up.cypher'))).toBe(true);
+    expect(existsSync(path.join(migrations, 'V1.1.1__add_pets.down.cypher'))).toBe(true);
+  });
+
+  it('create --ts writes a defineMigration module that up applies with "neomig" resolved by the runner', async () => {
+    const dir = project();
+    const migrations = path.join(dir, 'migrations');
+    // nothing on the way up from the project provides a package named neomig
+    expect(existsSync(path.join(dir, 'node_modules'))).toBe(false);
+
+    const created = await neomig(['create', 'tag people', '--ts', '--json'], dir);
+    expect(created.code).toBe(0);
+    const file = path.join(migrations, 'V1.0.0__tag_people.ts');
+    expect(created.json()).toEqual({ ok: true, command: 'create', version: '1.0.0', description: 'tag people', files: [file] });
+    expect(readdirSync(migrations)).toEqual(['V1.0.0__tag_people.ts']);
+
+    const template = readFileSync(file, 'utf8');
+    expect(template).toMatch(/^import \{ defineMigration \} from 'neomig';$/m);
+    expect(template).toContain('export default defineMigration({');
+    // fill the template's up and down in place, and set metadata through defineMigration
+    const filled = template
+      .replace('export default defineMigration({', "export default defineMigration({\n  description: 'people get tags',")
+      .replace('async up(ctx) {', "async up(ctx) {\n    await ctx.run('CREATE (:Person {name: $name})-[:TAGGED]->(:Tag {name: $tag})', { name: 'Ada', tag: 'math' });")
+      .replace('async down(ctx) {', "async down(ctx) {\n    await ctx.run('MATCH (p:Person)-[:TAGGED]->(t:Tag) DETACH DELETE p, t');");
+    expect(filled.match(/ctx\.run\('(CREATE|MATCH) \(/g)).toHaveLength(2);
+    writeFileSync(file, filled);
+
+    const valid = await neomig(['validate', '--offline'], dir);
+    expect(valid.code, valid.stderr).toBe(0);
+
+    const up = await neomig(['up', '--json'], dir);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.json()).toMatchObject({ ok: true, command: 'up', to: '1.0.0' });
+    expect(up.json().applied.map((s: { version: string }) => s.version)).toEqual(['1.0.0']);
+    expect(await labels()).toEqual({ Person: 1, Tag: 1 });
+    const v = await driver.executeQuery("MATCH (v:SchemaVersion {version: '1.0.0'}) RETURN v.type AS type, v.status AS status, v.description AS description, v.script AS script");
+    expect(v.records.map((r) => r.toObject())).toEqual([{ type: 'typescript', status: 'applied', description: 'people get tags', script: 'V1.0.0__tag_people.ts' }]);
+
+    const status = await neomig(['status', '--json'], dir);
+    expect(status.json().migrations.map((m: Record<string, unknown>) => [m.version, m.type, m.status])).toEqual([['1.0.0', 'typescript', 'applied']]);
+
+    // its down runs too (the recorded module, with the same 'neomig' resolution)
+    const down = await neomig(['down', '--json'], dir);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.json().applied.map((s: { version: string }) => s.version)).toEqual(['1.0.0']);
+    expect(await labels()).toEqual({});
+  });
+});
