@@ -323,6 +323,49 @@ export default defineMigration({
     }
   }, 90_000);
 
+  it('--released: an edit to a released version is reported as drift and never re-run; newer ones still are', async () => {
+    const dir = project({
+      [`${M}/V1.0.0__people.up.cypher`]: 'CREATE (:Person {name: "Ada"});\n',
+      [`${M}/V1.0.0__people.down.cypher`]: 'MATCH (p:Person) DELETE p;\n',
+      [`${M}/V1.1.0__cities.up.cypher`]: 'CREATE (:City {name: "London"});\n',
+      [`${M}/V1.1.0__cities.down.cypher`]: 'MATCH (c:City) DELETE c;\n',
+    });
+    const dev = new Dev(dir, ['--released', '1.0.0']);
+    try {
+      await cycleDone(dev, 0, 'the first cycle', /\[dev\] starting/);
+      expect(await labels(), dev.describe()).toEqual({ City: 1, Person: 1 });
+      const released = (await version('1.0.0'))!;
+
+      let mark = dev.stderr.length;
+      writeFiles(dir, { [`${M}/V1.0.0__people.up.cypher`]: 'CREATE (:Person {name: "Grace"});\n' });
+      const out = await cycleDone(dev, mark, 'the drift report', /error \[VALIDATION\] .*V1\.0\.0__people\.up\.cypher changed after it was applied/);
+      expect(out).not.toMatch(/▼ 1\.0\.0/);
+      expect(await version('1.0.0')).toMatchObject({ status: 'applied', checksum: released.checksum });
+      expect(await actions('1.0.0')).toEqual(['up']);
+      expect(await labels()).toEqual({ City: 1, Person: 1 });
+
+      // restoring the released file and editing an unreleased one re-runs the latter
+      const city = (await version('1.1.0'))!;
+      mark = dev.stderr.length;
+      writeFiles(dir, {
+        [`${M}/V1.0.0__people.up.cypher`]: 'CREATE (:Person {name: "Ada"});\n',
+        [`${M}/V1.1.0__cities.up.cypher`]: 'CREATE (:City {name: "Paris"});\n',
+      });
+      await until(dev, '1.1.0 re-applied', async () => {
+        const v = await version('1.1.0');
+        return v?.status === 'applied' && v.checksum !== city.checksum;
+      });
+      const paris = await driver.executeQuery('MATCH (c:City) RETURN c.name AS name');
+      expect(paris.records.map((r) => r.get('name'))).toEqual(['Paris']);
+      expect(await actions('1.0.0')).toEqual(['up']);
+
+      await interrupt(dev);
+      expect(dev.exit, dev.describe()).toEqual({ code: 0, signal: null });
+    } finally {
+      dev.kill();
+    }
+  }, 90_000);
+
   it('refuses a protected environment with exit 2 and starts no watch', async () => {
     const dir = project({ 'neomig.config.yaml': 'environments:\n  prod:\n    protected: true\n', [`${M}/V1.0.0__a.up.cypher`]: 'CREATE (:A);\n' });
     const dev = new Dev(dir, ['--env', 'prod']);

@@ -114,7 +114,8 @@ export async function runDev(config: ResolvedConfig, output: Output, options: De
 
   try {
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    trigger('starting');
+    // a Ctrl-C while the watcher was starting means: run nothing
+    if (!signal.aborted) trigger('starting');
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
