@@ -251,7 +251,7 @@ describe('lock and connection', () => {
     expect(viaEnv.stderr).toMatch(/^error \[CONNECTION\] /);
     expect(viaEnv.stderr).toContain('hint');
     noPassword(viaEnv, wrong);
-    const env = { ...connection(), NEO4J_USERNAME: user };
+    const env: Record<string, string> = { ...connection(), NEO4J_USERNAME: user };
     delete env.NEO4J_PASSWORD;
     const viaFlag = await runCli(['up', '--json', '--password', wrong], { cwd: dir, env });
     expect(viaFlag.code).toBe(5);
