@@ -77,19 +77,19 @@ export class HistoryStore {
   }
 
   /** Written before a step runs: if the process dies mid-step, the history says so instead of nothing. */
-  async recordStart(entry: HistoryEntry, direction: 'up' | 'down'): Promise<void> {
-    const props =
-      direction === 'up'
-        ? { ...entryProps(entry), status: 'failed', reversed: false, errorCode: null, errorMessage: `interrupted: the run ${this.runId} started this ${direction} and did not finish` }
-        : null;
-    await this.write(entry.version, props, { action: 'start', detail: direction });
+  async recordStart(entry: HistoryEntry): Promise<void> {
+    await this.write(
+      entry.version,
+      { ...entry, status: 'failed', reversed: false, errorCode: null, errorMessage: `interrupted: the run ${this.runId} started this up and did not finish` },
+      { action: 'start', detail: 'up' },
+    );
   }
 
   async markApplied(entry: HistoryEntry, durationMs: number, counters: Counters): Promise<void> {
     await this.write(
       entry.version,
       {
-        ...entryProps(entry),
+        ...entry,
         status: 'applied',
         reversed: false,
         errorCode: null,
@@ -105,7 +105,7 @@ export class HistoryStore {
   async markFailed(entry: HistoryEntry, durationMs: number, reversed: boolean, errorCode: string | undefined, errorMessage: string): Promise<void> {
     await this.write(
       entry.version,
-      { ...entryProps(entry), status: 'failed', reversed, errorCode: errorCode ?? null, errorMessage, executionTimeMs: durationMs, installedAt: 'now' },
+      { ...entry, status: 'failed', reversed, errorCode: errorCode ?? null, errorMessage, executionTimeMs: durationMs, installedAt: 'now' },
       { action: 'failed', durationMs, errorCode, errorMessage },
     );
   }
@@ -174,10 +174,6 @@ export class HistoryStore {
       },
     );
   }
-}
-
-function entryProps(e: HistoryEntry): Record<string, unknown> {
-  return { ...e };
 }
 
 function toApplied(v: Row): AppliedMigration {

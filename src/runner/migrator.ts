@@ -338,8 +338,8 @@ export function createMigrator(config: ResolvedConfig): Migrator {
   };
 }
 
-/** Round-trip counters of the migrator's connection, for benchmarks and the round-trip test. */
-export function emptyResult(command: 'up' | 'down', dryRun: boolean, plan: Plan): RunResult {
+/** A run's result before any step ran. */
+function emptyResult(command: 'up' | 'down', dryRun: boolean, plan: Plan): RunResult {
   return { command, dryRun, from: plan.currentVersion, to: dryRun ? plan.targetVersion : plan.currentVersion, applied: [], reversed: [], pending: [] };
 }
 

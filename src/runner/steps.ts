@@ -40,7 +40,7 @@ export class StepRunner {
   async up(m: LocalMigration): Promise<StepReport> {
     const entry = historyEntry(m);
     const file = m.up.file;
-    await this.history.recordStart(entry, 'up');
+    await this.history.recordStart(entry);
     this.events.emit({ type: 'migration:start', direction: 'up', version: m.version, description: m.description, file, reason: 'requested' });
     const started = performance.now();
     let committed = false;
