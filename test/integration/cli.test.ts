@@ -7,24 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
 import { testMigrator, writeFiles } from '../support/migrations.js';
-import { openDriver, probeUser, resetDatabase, testServer } from '../support/neo4j.js';
+import { probeUser, testServer, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
 
-beforeAll(() => {
-  ensureBuilt();
-  driver = openDriver();
-}, 180_000);
-afterAll(async () => {
-  await driver.close();
-});
-beforeEach(async () => {
-  await resetDatabase(driver);
-});
+useCleanDatabase((d) => (driver = d), ensureBuilt);
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const BOOKS = {

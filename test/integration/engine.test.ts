@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MigrationRunError } from '../../src/runner/migrator.js';
 import { exampleMigrations, migrationsDir, removeMigrationDirs, testMigrator } from '../support/migrations.js';
-import { openDriver, resetDatabase, userSchema } from '../support/neo4j.js';
+import { useCleanDatabase, userSchema } from '../support/neo4j.js';
 
 let driver: Driver;
 
@@ -20,15 +20,7 @@ async function count(cypher: string): Promise<number> {
   return Number(r.records[0]?.get(0));
 }
 
-beforeAll(() => {
-  driver = openDriver();
-});
-afterAll(async () => {
-  await driver.close();
-});
-beforeEach(async () => {
-  await resetDatabase(driver);
-});
+useCleanDatabase((d) => (driver = d));
 afterEach(() => removeMigrationDirs());
 
 describe('the example migrations', () => {

@@ -1,21 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { Driver } from 'neo4j-driver';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createMigrator } from '../../src/runner/migrator.js';
 import { NeomigError } from '../../src/errors.js';
 import { migrationsDir, removeMigrationDirs, testConfig } from '../support/migrations.js';
-import { openDriver, resetDatabase } from '../support/neo4j.js';
+import { useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
-beforeAll(() => {
-  driver = openDriver();
-});
-afterAll(async () => {
-  await driver.close();
-});
-beforeEach(async () => {
-  await resetDatabase(driver);
-});
+useCleanDatabase((d) => (driver = d));
 afterEach(() => removeMigrationDirs());
 
 /** Three migrations; the second takes a moment so that two runs really overlap. */

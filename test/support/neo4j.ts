@@ -3,7 +3,7 @@
  * (see tools/neo4j-local/provider.ts) and handed to test files with vitest's provide/inject.
  */
 import neo4j, { type Driver } from 'neo4j-driver';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 
 import type { Neo4jConnection } from '../../tools/neo4j-local/provider.js';
 
@@ -137,4 +137,24 @@ export async function probeUser(driver: Driver): Promise<string> {
     { database: 'system' },
   );
   return name;
+}
+
+/**
+ * The hooks every integration file needs: one driver for the file (handed to `use`), and a database
+ * wiped before each test so that files and tests run in any order. `before` runs once first (e.g.
+ * building the CLI).
+ */
+export function useCleanDatabase(use: (driver: Driver) => void, before?: () => void): void {
+  let driver: Driver;
+  beforeAll(() => {
+    before?.();
+    driver = openDriver();
+    use(driver);
+  }, 180_000);
+  afterAll(async () => {
+    await driver.close();
+  });
+  beforeEach(async () => {
+    await resetDatabase(driver);
+  });
 }
