@@ -90,6 +90,14 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     return reconcile(local, await history.readAll());
   }
 
+  /** Everything validation finds in the files and the history together. */
+  function issuesOf(local: LocalMigration[], states: MigrationState[]): ValidationIssue[] {
+    return [
+      ...validateLocal(local, states.filter((s) => s.applied).map((s) => s.version)),
+      ...validateHistory(states, { outOfOrder: config.outOfOrder }),
+    ];
+  }
+
   function failOn(issues: ValidationIssue[], what: string): void {
     if (issues.length === 0) return;
     const first = issues[0]!;
@@ -111,10 +119,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
         states.filter((s) => (s.status === 'applied' || s.status === 'failed') && s.checksumChanged && options.allowChanged?.(s.version)).map((s) => s.version),
       );
       if (config.validateOnMigrate) {
-        const issues = [
-          ...validateLocal(local, states.filter((s) => s.applied).map((s) => s.version)),
-          ...validateHistory(states, { outOfOrder: config.outOfOrder }),
-        ].filter((i) => !rerun.has(i.version));
+        const issues = issuesOf(local, states).filter((i) => !rerun.has(i.version));
         for (const i of issues.filter((x) => x.kind === 'down_missing')) events.warn(i.message, i.version);
         failOn(issues.filter((i) => i.kind !== 'down_missing'), 'validation failed before migrating');
       }
@@ -226,7 +231,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     const local = await load();
     const c = await connect();
     const states = await statesOf(historyOf(c), local);
-    const issues = [...validateLocal(local, states.filter((s) => s.applied).map((s) => s.version)), ...validateHistory(states, { outOfOrder: config.outOfOrder })];
+    const issues = issuesOf(local, states);
     const lock = await readLock(c, config.labels.lock);
     return { server: c.server, current: currentVersion(states), migrations: states, issues, lock };
   }
@@ -236,7 +241,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     if (options.offline) return { offline: true, migrations: local.length, issues: validateLocal(local) };
     const c = await connect();
     const states = await statesOf(historyOf(c), local);
-    const issues = [...validateLocal(local, states.filter((s) => s.applied).map((s) => s.version)), ...validateHistory(states, { outOfOrder: config.outOfOrder })];
+    const issues = issuesOf(local, states);
     try {
       const plan = planUp(states, { outOfOrder: config.outOfOrder });
       issues.push(...(await checkPreconditions(plan.steps, c.server, () => callableNames(c))));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
-import { testServer, useCleanDatabase } from '../support/neo4j.js';
+import { connectionEnv, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
@@ -26,13 +26,8 @@ function project(): string {
   return dir;
 }
 
-function connection(): Record<string, string> {
-  const s = testServer();
-  return { NEO4J_URI: s.uri, NEO4J_USERNAME: s.username, NEO4J_PASSWORD: s.password };
-}
-
 function neomig(args: string[], cwd: string): Promise<CliRun> {
-  return runCli(args, { cwd, env: connection() });
+  return runCli(args, { cwd, env: connectionEnv() });
 }
 
 async function labels(): Promise<Record<string, number>> {

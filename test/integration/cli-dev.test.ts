@@ -12,7 +12,7 @@ import type { Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ensureBuilt, runCli } from '../support/cli.js';
 import { writeFiles } from '../support/migrations.js';
-import { testServer, useCleanDatabase } from '../support/neo4j.js';
+import { connectionEnv, testServer, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
@@ -30,11 +30,6 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function connection(): Record<string, string> {
-  const s = testServer();
-  return { NEO4J_URI: s.uri, NEO4J_USERNAME: s.username, NEO4J_PASSWORD: s.password };
-}
-
 /** The caller's environment without its Neo4j/neomig/color settings, plus the test connection. */
 function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -42,7 +37,7 @@ function childEnv(): Record<string, string> {
     if (v === undefined || /^(NEO4J_|NEOMIG_)/.test(k) || ['FORCE_COLOR', 'NO_COLOR', 'NODE_DISABLE_COLORS', 'NODE_OPTIONS'].includes(k)) continue;
     env[k] = v;
   }
-  return { ...env, ...connection() };
+  return { ...env, ...connectionEnv() };
 }
 
 /** A running `neomig dev`, its output so far, and how it ended. */
@@ -210,7 +205,7 @@ describe('neomig dev', () => {
       expect(await actions('1.1.0')).toEqual(['up', 'down', 'up']);
       expect(await actions('1.0.0')).toEqual(['up']); // untouched
       // the recorded checksum is the file's: status (a separate process, dev idle) sees no drift
-      const status = await runCli(['status', '--json'], { cwd: dir, env: connection() });
+      const status = await runCli(['status', '--json'], { cwd: dir, env: connectionEnv() });
       expect(status.code, status.stderr).toBe(0);
       const row = status.json().migrations.find((m: { version: string }) => m.version === '1.1.0');
       expect(row).toMatchObject({ status: 'applied', checksumChanged: false, appliedChecksum: after.checksum, checksum: after.checksum });

@@ -10,7 +10,7 @@ import type { Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
 import { testMigrator, writeFiles } from '../support/migrations.js';
-import { probeUser, testServer, useCleanDatabase } from '../support/neo4j.js';
+import { connectionEnv, probeUser, testServer, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
@@ -34,13 +34,8 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function connection(): Record<string, string> {
-  const s = testServer();
-  return { NEO4J_URI: s.uri, NEO4J_USERNAME: s.username, NEO4J_PASSWORD: s.password };
-}
-
 function neomig(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
-  return runCli(args, { cwd, env: { ...connection(), ...env } });
+  return runCli(args, { cwd, env: { ...connectionEnv(), ...env } });
 }
 
 async function labels(): Promise<Record<string, number>> {
@@ -242,7 +237,7 @@ describe('lock and connection', () => {
     expect(viaEnv.stderr).toMatch(/^error \[CONNECTION\] /);
     expect(viaEnv.stderr).toContain('hint');
     noPassword(viaEnv, wrong);
-    const env: Record<string, string> = { ...connection(), NEO4J_USERNAME: user };
+    const env: Record<string, string> = { ...connectionEnv(), NEO4J_USERNAME: user };
     delete env.NEO4J_PASSWORD;
     const viaFlag = await runCli(['up', '--json', '--password', wrong], { cwd: dir, env });
     expect(viaFlag.code).toBe(5);

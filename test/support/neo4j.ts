@@ -158,3 +158,9 @@ export function useCleanDatabase(use: (driver: Driver) => void, before?: () => v
     await resetDatabase(driver);
   });
 }
+
+/** The test server's connection as the environment variables the CLI reads. */
+export function connectionEnv(): Record<string, string> {
+  const s = testServer();
+  return { NEO4J_URI: s.uri, NEO4J_USERNAME: s.username, NEO4J_PASSWORD: s.password };
+}

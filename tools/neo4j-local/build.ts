@@ -194,7 +194,8 @@ export function isLauncherFresh(version: string): boolean {
   return statSync(stamp).mtimeMs >= newestSourceMtime();
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this PID exists (EPERM: it exists but is not ours). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -25,6 +25,7 @@ import {
   launcherClasspath,
   launcherJvmFlags,
   Neo4jLocalError,
+  pidAlive,
 } from './build.js';
 import { type Neo4jVersionInfo, neo4jVersionInfo, resolveNeo4jVersion } from './versions.js';
 
@@ -264,15 +265,6 @@ function installExitHandlers(): void {
       }
     };
     process.on(signal, onSignal);
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
