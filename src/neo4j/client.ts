@@ -1,7 +1,7 @@
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type Session, type Transaction } from 'neo4j-driver';
 import type { ResolvedConfig } from '../config/types.js';
 import { NeomigError } from '../errors.js';
-import type { Counters, ServerInfo } from '../runner/types.js';
+import type { Counters, ServerInfo } from '../core/vocabulary.js';
 import { connectionError } from './errors.js';
 
 type Params = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { AppliedMigration, AppliedStatus, TransactionMode } from '../core/types.js';
-import type { Counters } from '../runner/types.js';
+import type { Counters } from '../core/vocabulary.js';
 import { type Neo4jClient, type Row, label } from './client.js';
 
 export interface HistoryLabels {

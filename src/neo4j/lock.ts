@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { NeomigError } from '../errors.js';
-import type { LockHolder } from '../runner/types.js';
+import type { LockHolder } from '../core/vocabulary.js';
 import { type Neo4jClient, type Row, label } from './client.js';
 import { errorMessage } from './errors.js';
 

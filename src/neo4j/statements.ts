@@ -1,7 +1,7 @@
 import type { Session } from 'neo4j-driver';
 import { NeomigError } from '../errors.js';
 import type { Statement, TransactionGroup } from '../core/types.js';
-import type { Counters, MigratorEvent } from '../runner/types.js';
+import type { Counters, MigratorEvent } from '../core/vocabulary.js';
 import { type CountingTransaction, type Neo4jClient, addCounters, countersOf } from './client.js';
 import { errorMessage, neo4jCode } from './errors.js';
 

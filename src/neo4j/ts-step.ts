@@ -1,7 +1,7 @@
 import type { Session } from 'neo4j-driver';
 import { classifyStatement } from '../core/classify.js';
 import type { StatementKind, TransactionMode } from '../core/types.js';
-import type { Counters } from '../runner/types.js';
+import type { Counters } from '../core/vocabulary.js';
 import { type CountingTransaction, type Neo4jClient, addCounters, countersOf } from './client.js';
 import { awaitIndexes } from './statements.js';
 

@@ -1,0 +1,36 @@
+import type { NeomigError } from '../errors.js';
+
+/** Counters Neo4j reported, summed over a step's statements (nodesCreated, indexesAdded, ...). */
+export type Counters = Record<string, number>;
+
+export interface ServerInfo {
+  version: string;
+  edition: 'community' | 'enterprise' | string;
+  /** the database migrations run against */
+  database: string;
+}
+
+export interface LockHolder {
+  owner: string;
+  host: string;
+  pid: number;
+  acquiredAt: string;
+  heartbeatAt: string;
+}
+
+/** Progress a migrator reports while it works; the CLI renders these. */
+export type MigratorEvent =
+  | { type: 'connected'; server: ServerInfo }
+  | { type: 'lock:waiting'; heldBy: LockHolder }
+  | { type: 'lock:acquired'; owner: string; tookOverFrom?: LockHolder }
+  | { type: 'lock:released'; owner: string }
+  | { type: 'migration:start'; direction: 'up' | 'down'; version: string; description: string; file: string; reason?: 'compensate' | 'atomic' | 'requested' }
+  | { type: 'statement:start'; version: string; index: number; total: number; line: number; text: string }
+  | { type: 'statement:done'; version: string; index: number; counters: Counters; elapsedMs: number }
+  | { type: 'batch:progress'; version: string; batches: number; rows: number; elapsedMs: number }
+  | { type: 'validate'; version: string; query: string; valid: boolean }
+  | { type: 'migration:done'; direction: 'up' | 'down'; version: string; elapsedMs: number; counters: Counters }
+  | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; reversed: boolean }
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
+
+export type MigratorListener = (event: MigratorEvent) => void;

@@ -1,0 +1,14 @@
+import { NeomigError } from '../../errors.js';
+import { wipeDatabase } from '../../neo4j/catalog.js';
+import type { MigratorSession } from '../session.js';
+import type { CleanResult } from '../types.js';
+
+/** Deletes all data, constraints and indexes; refused unless the config enables it. */
+export async function clean(session: MigratorSession): Promise<CleanResult> {
+  if (!session.config.cleanEnabled) {
+    throw new NeomigError('USAGE', 'clean is disabled for this configuration', {
+      hint: 'Set cleanEnabled: true in the config (never for production) to allow it.',
+    });
+  }
+  return session.withLock(undefined, async ({ client }) => wipeDatabase(client));
+}

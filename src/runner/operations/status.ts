@@ -1,0 +1,14 @@
+import { currentVersion } from '../../core/reconcile.js';
+import { readLock } from '../../neo4j/lock.js';
+import type { MigratorSession } from '../session.js';
+import type { StatusResult } from '../types.js';
+
+/** Every version, local and applied, with the issues validation finds and the lock holder. */
+export async function status(session: MigratorSession): Promise<StatusResult> {
+  const local = await session.load();
+  const c = await session.connect();
+  const states = await session.statesOf(session.historyOf(c), local);
+  const issues = session.issuesOf(local, states);
+  const lock = await readLock(c, session.config.labels.lock);
+  return { server: c.server, current: currentVersion(states), migrations: states, issues, lock };
+}

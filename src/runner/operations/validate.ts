@@ -1,0 +1,24 @@
+import { planUp } from '../../core/plan.js';
+import { validateLocal } from '../../core/validate.js';
+import { NeomigError } from '../../errors.js';
+import { callableNames } from '../../neo4j/catalog.js';
+import { checkPreconditions } from '../preconditions.js';
+import type { MigratorSession } from '../session.js';
+import type { ValidateResult } from '../types.js';
+
+/** Files, names, metadata and dependencies; with a database also checksums, history and preconditions. */
+export async function validate(session: MigratorSession, options: { offline?: boolean } = {}): Promise<ValidateResult> {
+  const local = await session.load();
+  if (options.offline) return { offline: true, migrations: local.length, issues: validateLocal(local) };
+  const c = await session.connect();
+  const states = await session.statesOf(session.historyOf(c), local);
+  const issues = session.issuesOf(local, states);
+  try {
+    const plan = planUp(states, { outOfOrder: session.config.outOfOrder });
+    issues.push(...(await checkPreconditions(plan.steps, c.server, () => callableNames(c))));
+  } catch (e) {
+    if (!(e instanceof NeomigError) || e.code !== 'VALIDATION') throw e;
+    issues.push({ kind: 'dependency_missing', version: e.details.version ?? '', file: e.details.file, message: e.message });
+  }
+  return { offline: false, migrations: local.length, issues };
+}
