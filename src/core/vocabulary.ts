@@ -27,10 +27,33 @@ export type MigratorEvent =
   | { type: 'migration:start'; direction: 'up' | 'down'; version: string; description: string; file: string; reason?: 'compensate' | 'atomic' | 'requested' }
   | { type: 'statement:start'; version: string; index: number; total: number; line: number; text: string }
   | { type: 'statement:done'; version: string; index: number; counters: Counters; elapsedMs: number }
-  | { type: 'batch:progress'; version: string; batches: number; rows: number; elapsedMs: number }
+  | BatchProgressEvent
   | { type: 'validate'; version: string; query: string; valid: boolean }
   | { type: 'migration:done'; direction: 'up' | 'down'; version: string; elapsedMs: number; counters: Counters }
   | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; reversed: boolean }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
+
+/** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the last. */
+export interface BatchProgressEvent {
+  type: 'batch:progress';
+  version: string;
+  phase: 'start' | 'running' | 'done';
+  /** names this job: the `label` option, else "batch 1", "batch 2", ... per ctx.batch() call of the step */
+  label: string;
+  /** batches committed so far */
+  batches: number;
+  /** rows processed so far (the sum of what the batches returned) */
+  rows: number;
+  /** since this ctx.batch() call started */
+  elapsedMs: number;
+  /** rows / elapsed seconds; 0 before the first batch */
+  rowsPerSecond: number;
+  /** rows expected in all, from the `total` or `countQuery` option */
+  total?: number;
+  /** time left at the current rate, when a total is known and a batch has run */
+  etaMs?: number;
+  /** what this job's batches changed so far (nodesCreated, propertiesSet, ...) */
+  counters: Counters;
+}
 
 export type MigratorListener = (event: MigratorEvent) => void;

@@ -1,11 +1,8 @@
-import { type Neo4jClient, cypherInt } from '../neo4j/client.js';
+import type { Neo4jClient } from '../neo4j/client.js';
 import type { TsStepTransactions } from '../neo4j/ts-step.js';
-import { NeomigError } from '../errors.js';
+import { runBatch } from './batch.js';
 import type { Events } from './events.js';
 import type { MigrationContext } from './types.js';
-
-const DEFAULT_BATCH_SIZE = 1000;
-const DEFAULT_MAX_BATCHES = 1_000_000;
 
 /** The `ctx` a TypeScript migration's up()/down() receives. */
 export function createContext(
@@ -15,39 +12,27 @@ export function createContext(
   step: { version: string; direction: 'up' | 'down' },
 ): MigrationContext {
   const { version } = step;
+  let batchJobs = 0;
   return {
     run: async <T>(cypher: string, params?: Record<string, unknown>) => (await transactions.run(cypher, params)) as T[],
     batch: async (cypher, params = {}, options = {}) => {
-      const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-      const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
       // each batch commits on its own, so whatever the step did before must be committed first
       await transactions.commit();
-      const started = performance.now();
-      let rows = 0;
-      let batches = 0;
-      for (;;) {
-        const result = await client.rows(cypher, { ...params, batchSize: cypherInt(batchSize) });
-        transactions.committed = true;
-        const first = result[0] ? Object.values(result[0])[0] : 0;
-        const processed = Number(first ?? 0);
-        if (!Number.isFinite(processed)) {
-          throw new NeomigError('MIGRATION_FAILED', `ctx.batch() query of ${version} must return the number of rows it processed as its first column`, {
-            version,
-            hint: 'End the query with e.g. `RETURN count(*) AS processed`, and limit it with `LIMIT $batchSize`.',
-          });
-        }
-        if (processed === 0) break;
-        rows += processed;
-        batches++;
-        events.emit({ type: 'batch:progress', version, batches, rows, elapsedMs: performance.now() - started });
-        if (batches >= maxBatches) {
-          throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} did not finish within ${maxBatches} batches`, {
-            version,
-            hint: 'The query must eventually process 0 rows: filter out rows it has already handled.',
-          });
-        }
-      }
-      return { rows, batches };
+      return runBatch(
+        {
+          client,
+          version,
+          ordinal: ++batchJobs,
+          stepCounters: transactions.counters,
+          emit: events.emit,
+          onCommit: () => {
+            transactions.committed = true;
+          },
+        },
+        cypher,
+        params,
+        options,
+      );
     },
     driver: client.driver,
     database: client.databaseName,

@@ -4,7 +4,9 @@ import type { MigrationState, Target, TransactionGroup, ValidationIssue } from '
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 
 // Shared with neo4j/, so defined below both.
-export type { Counters, LockHolder, MigratorEvent, MigratorListener, ServerInfo } from '../core/vocabulary.js';
+export type {
+  BatchProgressEvent, Counters, LockHolder, MigratorEvent, MigratorListener, ServerInfo,
+} from '../core/vocabulary.js';
 
 export interface StepReport {
   version: string;
@@ -142,6 +144,22 @@ export interface BatchOptions {
   batchSize?: number;
   /** stop after this many batches (safety net against a query that never reaches 0) */
   maxBatches?: number;
+  /** names this job in progress output (default "batch 1", "batch 2", ... per ctx.batch() call of the step) */
+  label?: string;
+  /** rows expected in all, for the percentage and ETA */
+  total?: number;
+  /** Cypher returning one number, the rows expected in all (run once, before the first batch, with the same
+   *  params); an alternative to `total` */
+  countQuery?: string;
+}
+
+/** What ctx.batch() did. */
+export interface BatchResult {
+  rows: number;
+  batches: number;
+  elapsedMs: number;
+  /** what its batches changed; also added to the migration's counters */
+  counters: Counters;
 }
 
 /** What a TypeScript migration's up(ctx)/down(ctx) receives. */
@@ -149,9 +167,9 @@ export interface MigrationContext {
   /** runs a statement inside the step's transaction (grouped as `transaction` says); returns the rows */
   run<T = Record<string, unknown>>(cypher: string, params?: Record<string, unknown>): Promise<T[]>;
   /** repeats `cypher` (which must process at most $batchSize rows and return the processed count as
-   *  its first column) in its own transactions until it returns 0; reports progress; commits the
-   *  step's open transaction first */
-  batch(cypher: string, params?: Record<string, unknown>, options?: BatchOptions): Promise<{ rows: number; batches: number }>;
+   *  its first column) in its own transactions until it returns 0; reports progress (rows, rows/s, ETA
+   *  when a total is known); adds its counters to the migration's; commits the step's open transaction first */
+  batch(cypher: string, params?: Record<string, unknown>, options?: BatchOptions): Promise<BatchResult>;
   driver: Driver;
   database: string;
   log: MigrationLogger;
