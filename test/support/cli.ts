@@ -43,7 +43,8 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
   });
 }
 
-function cleanEnv(): Record<string, string> {
+/** The caller's environment without NEO4J_*, NEOMIG_* and color settings. */
+export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || /^(NEO4J_|NEOMIG_)/.test(k) || ['FORCE_COLOR', 'NO_COLOR', 'NODE_DISABLE_COLORS', 'NODE_OPTIONS'].includes(k)) continue;

@@ -1,41 +1,47 @@
 /**
  * Turns the migrator's events into progress on stderr: which migration, which statement (and its
- * line), elapsed time and counters. On a terminal the running statement's line ticks in place; in a
- * pipe (CI logs) each finished statement gets one line, and a long one a "still running" line now
- * and then, so a log never goes silent for minutes.
+ * line) or batch job, elapsed time, rows, rows/s, ETA and counters. On a terminal the running statement or
+ * batch job ticks in place; in a pipe (CI logs) each finished statement and batch job gets one line, and
+ * whatever is still running gets a line every NEOMIG_PROGRESS_INTERVAL_MS (5 s), so a log never goes silent.
  */
-import type { MigratorEvent } from '../../runner/types.js';
+import type { BatchProgressEvent, MigratorEvent } from '../../runner/types.js';
 import type { Output } from '../output.js';
 import { firstLine, formatCounters, formatDuration, formatTimestamp } from './format.js';
 import { stripAnsi, visibleLength } from './table.js';
 
 const TICK_MS = 100;
 const MESSAGE_MAX = 160;
+export const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 /** The first line of a message, cut short: the full text comes with the run's summary. */
 function shorten(message: string): string {
   const line = message.split('\n')[0]!;
   return line.length > MESSAGE_MAX ? `${line.slice(0, MESSAGE_MAX - 1)}…` : line;
 }
-const QUIET_LOG_MS = 30_000;
 
-interface Running {
-  label: string;
-  startedAt: number;
-  lastLogAt: number;
-}
+/** What is running now: a Cypher statement, a ctx.batch() job, or (between them) the migration itself. */
+type Running =
+  | { kind: 'step'; label: string; startedAt: number }
+  | { kind: 'statement'; label: string; startedAt: number }
+  | { kind: 'batch'; label: string; startedAt: number; event: BatchProgressEvent; eventAt: number };
 
 export class ProgressRenderer {
   private readonly tty: boolean;
+  private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
-  private running: Running | undefined;
+  private step: Running | undefined;
+  private current: Running | undefined;
+  private lastLineAt: number;
   private drawn = false;
 
   constructor(
     private readonly output: Output,
     private readonly now: () => number = Date.now,
+    intervalMs?: number,
   ) {
     this.tty = output.stderrIsTTY;
+    this.intervalMs = intervalMs ?? progressInterval(output.io.env);
+    this.lastLineAt = now();
   }
 
   handle(event: MigratorEvent): void {
@@ -53,32 +59,32 @@ export class ProgressRenderer {
       case 'migration:start': {
         const arrow = event.direction === 'up' ? p.green('▲') : p.magenta('▼');
         const why = event.reason === 'compensate' || event.reason === 'atomic' ? p.yellow(' (reversing after a failure)') : '';
-        return this.line(`${arrow} ${p.bold(event.version)} ${event.description} ${p.gray(event.file)}${why}`);
+        this.line(`${arrow} ${p.bold(event.version)} ${event.description} ${p.gray(event.file)}${why}`);
+        this.current = undefined;
+        this.step = { kind: 'step', label: event.version, startedAt: this.now() };
+        return this.started();
       }
       case 'statement:start':
-        this.start(`statement ${event.index}/${event.total} (line ${event.line}) ${p.gray(firstLine(event.text))}`);
-        return;
+        this.current = { kind: 'statement', label: `statement ${event.index}/${event.total} (line ${event.line}) ${p.gray(firstLine(event.text))}`, startedAt: this.now() };
+        return this.started();
       case 'statement:done': {
-        const label = this.running?.label ?? `statement ${event.index}`;
-        this.running = undefined;
+        const label = this.current?.kind === 'statement' ? this.current.label : `statement ${event.index}`;
+        this.current = undefined;
         const counters = formatCounters(event.counters);
         return this.line(`  ${p.green('✓')} ${label} ${p.gray(formatDuration(event.elapsedMs))}${counters ? ` ${p.gray(counters)}` : ''}`);
       }
       case 'batch:progress':
-        if (!this.running) return this.start(`batch ${event.batches}, ${event.rows} rows`);
-        this.running.label = this.running.label.replace(/ · batch .*$/, '') + ` · batch ${event.batches}, ${event.rows} rows`;
-        if (this.tty) this.tick();
-        return;
+        return this.batch(event);
       case 'validate':
         return this.line(`  ${event.valid ? p.green('✓') : p.red('✗')} validate ${p.gray(firstLine(event.query))}`);
       case 'migration:done': {
-        this.running = undefined;
+        this.current = this.step = undefined;
         const verb = event.direction === 'up' ? 'applied' : 'reversed';
         const counters = formatCounters(event.counters);
         return this.line(`  ${p.green(verb)} ${event.version} in ${formatDuration(event.elapsedMs)}${counters ? p.gray(` (${counters})`) : ''}`);
       }
       case 'migration:failed': {
-        this.running = undefined;
+        this.current = this.step = undefined;
         const state = event.reversed ? p.yellow('its changes were reversed') : p.red('its changes were NOT reversed');
         return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${shorten(event.error.message)} (${state})`);
       }
@@ -94,42 +100,104 @@ export class ProgressRenderer {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.clear();
-    this.running = undefined;
+    this.current = this.step = undefined;
   }
 
-  private start(label: string): void {
+  /** Each ctx.batch() call is its own job: a new label and clock, and a line of its own when it ends. */
+  private batch(event: BatchProgressEvent): void {
     const t = this.now();
-    this.running = { label, startedAt: t, lastLogAt: t };
-    this.timer ??= setInterval(() => this.tick(), this.tty ? TICK_MS : 1000);
-    this.timer.unref();
-    this.tick();
+    if (event.phase === 'done') {
+      this.current = undefined;
+      const p = this.output.errPaint;
+      const counters = formatCounters(event.counters);
+      const rate = event.rows > 0 ? `, ${formatRate(event.rowsPerSecond)}` : '';
+      const summary = `${formatCount(event.rows)} rows in ${event.batches} ${event.batches === 1 ? 'batch' : 'batches'}, ${formatDuration(event.elapsedMs)}${rate}`;
+      return this.line(`  ${p.green('✓')} ${event.label}: ${summary}${counters ? ` ${p.gray(counters)}` : ''}`);
+    }
+    const same = this.current?.kind === 'batch' && this.current.label === event.label && event.phase === 'running';
+    const startedAt = same ? this.current!.startedAt : t - event.elapsedMs;
+    this.current = { kind: 'batch', label: event.label, startedAt, event, eventAt: t };
+    if (event.phase === 'start' || !this.timer) this.started();
+    else this.tick();
+  }
+
+  private started(): void {
+    if (!this.timer) {
+      // off a terminal nothing is redrawn: the timer only has to notice when a progress line is due
+      this.timer = setInterval(() => this.tick(), this.tty ? TICK_MS : Math.max(20, Math.min(1000, Math.floor(this.intervalMs / 4))));
+      this.timer.unref();
+    }
+    if (this.tty) this.tick();
   }
 
   private tick(): void {
-    const r = this.running;
+    const r = this.current ?? this.step;
     if (!r) return;
-    const elapsed = this.now() - r.startedAt;
+    const t = this.now();
     if (this.tty) {
-      let text = `  ${this.output.errPaint.cyan('…')} ${r.label} ${this.output.errPaint.gray(formatDuration(elapsed))}`;
+      const p = this.output.errPaint;
+      let text = `  ${p.cyan('…')} ${this.describe(r, t)}`;
       // a wrapped line could not be redrawn in place: keep it within the terminal's width
       const width = (this.output.io.stderr.columns ?? 80) - 1;
       if (visibleLength(text) > width) text = `${stripAnsi(text).slice(0, width - 1)}…`;
       this.output.writeErr(`\r\x1b[2K${text}`);
       this.drawn = true;
-    } else if (this.now() - r.lastLogAt >= QUIET_LOG_MS) {
-      r.lastLogAt = this.now();
-      this.output.log(`  … still running ${r.label} (${formatDuration(elapsed)})`);
+    } else if (t - this.lastLineAt >= this.intervalMs) {
+      this.line(`  … ${r.kind === 'batch' ? '' : 'still running '}${this.describe(r, t)}`);
     }
+  }
+
+  /** "statement 3/5 (line 12) MATCH …, 15.0s" or "backfill: 12,000 rows · 3,000 rows/s · 60% of 20,000 · ETA 3s · 4.0s" */
+  private describe(r: Running, t: number): string {
+    const p = this.output.errPaint;
+    const elapsed = formatDuration(t - r.startedAt);
+    if (r.kind !== 'batch') return this.tty ? `${r.label} ${p.gray(elapsed)}` : `${r.label}, ${elapsed}`;
+    const e = r.event;
+    const parts = [`${r.label}: ${formatCount(e.rows)} rows`];
+    if (e.batches > 0) parts.push(formatRate(e.rowsPerSecond));
+    if (e.total !== undefined) {
+      const percent = e.total > 0 ? `${Math.min(100, Math.floor((e.rows * 100) / e.total))}% of ` : '';
+      parts.push(`${percent}${formatCount(e.total)}`);
+      // counts down between events, so a slow batch does not freeze the ETA on a terminal
+      if (e.etaMs !== undefined) parts.push(`ETA ${formatEta(e.etaMs - (t - r.eventAt))}`);
+    }
+    parts.push(p.gray(elapsed));
+    return parts.join(' · ');
   }
 
   private line(text: string): void {
     this.clear();
     this.output.log(text);
-    if (this.running && this.tty) this.tick();
+    this.lastLineAt = this.now();
+    if (this.tty && (this.current ?? this.step)) this.tick();
   }
 
   private clear(): void {
     if (this.drawn) this.output.writeErr('\r\x1b[2K');
     this.drawn = false;
   }
+}
+
+/** NEOMIG_PROGRESS_INTERVAL_MS: how often a pipe gets a line about what is still running (default 5000). */
+export function progressInterval(env: Record<string, string | undefined>): number {
+  const n = Number(env.NEOMIG_PROGRESS_INTERVAL_MS ?? '');
+  return (env.NEOMIG_PROGRESS_INTERVAL_MS ?? '') !== '' && Number.isFinite(n) && n > 0 ? n : DEFAULT_PROGRESS_INTERVAL_MS;
+}
+
+/** 200,000 */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** "64,516 rows/s"; one decimal below 10 rows/s */
+export function formatRate(rowsPerSecond: number): string {
+  const value = rowsPerSecond < 10 ? rowsPerSecond.toFixed(1) : formatCount(rowsPerSecond);
+  return `${value} rows/s`;
+}
+
+/** Whole seconds: an ETA in milliseconds would pretend a precision it does not have. */
+export function formatEta(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 1000) return '<1s';
+  if (ms < 60_000) return `${Math.ceil(ms / 1000)}s`;
+  return formatDuration(ms);
 }
