@@ -9,15 +9,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BatchProgressEvent } from '../../src/runner/types.js';
+import type { MigrationRunError } from '../../src/runner/migrator.js';
 import { BIN, cleanEnv, ensureBuilt } from '../support/cli.js';
-import { writeFiles } from '../support/migrations.js';
+import { migrationsDir, removeMigrationDirs, testMigrator, writeFiles } from '../support/migrations.js';
 import { connectionEnv, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
 
 useCleanDatabase((d) => (driver = d), ensureBuilt);
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  removeMigrationDirs();
+});
 
 const ITEMS = 200_000;
 
@@ -107,4 +112,65 @@ describe('ctx.batch over 200,000 nodes', () => {
     const applied = log.find((l) => l.startsWith('  applied 1.0.0 in '));
     expect(countersOf(applied!.replace(/\)$/, ''))).toEqual(['constraintsAdded 1', 'labelsAdded 1000', 'labelsRemoved 200000', 'propertiesSet 200000']);
   }, 180_000); // 200,000 nodes: slow on a busy machine
+});
+
+describe('ctx.batch jobs', () => {
+  const TWO_JOBS = `export default {
+    async up(ctx) {
+      await ctx.run('UNWIND range(1, 5) AS n CREATE (:Job {n: n})');
+      const first = await ctx.batch(
+        'MATCH (j:Job) WHERE j.a IS NULL WITH j LIMIT $batchSize SET j.a = true RETURN count(j)', {},
+        { batchSize: 2, countQuery: 'MATCH (j:Job) WHERE j.a IS NULL RETURN count(j)' });
+      const second = await ctx.batch(
+        'MATCH (j:Job) WHERE j.b IS NULL WITH j LIMIT $batchSize SET j.b = true RETURN count(j)', {},
+        { batchSize: 3, total: 5 });
+      ctx.log.info(JSON.stringify([first.rows, first.batches, first.counters, second.rows, second.batches, second.counters]));
+    },
+  };`;
+
+  it('name each job, report its rows, total and ETA, and add its counters to the migration', async () => {
+    const m = testMigrator(migrationsDir({ 'V1__jobs.ts': TWO_JOBS }));
+    try {
+      const result = await m.up();
+      expect(result.applied[0]!.counters).toEqual({ nodesCreated: 5, labelsAdded: 5, propertiesSet: 15 });
+      const progress = m.events.filter((e): e is BatchProgressEvent => e.type === 'batch:progress');
+      expect(progress.map((e) => [e.label, e.phase, e.rows, e.batches, e.total])).toEqual([
+        ['batch 1', 'start', 0, 0, 5],
+        ['batch 1', 'running', 2, 1, 5],
+        ['batch 1', 'running', 4, 2, 5],
+        ['batch 1', 'running', 5, 3, 5],
+        ['batch 1', 'done', 5, 3, 5],
+        ['batch 2', 'start', 0, 0, 5],
+        ['batch 2', 'running', 3, 1, 5],
+        ['batch 2', 'running', 5, 2, 5],
+        ['batch 2', 'done', 5, 2, 5],
+      ]);
+      for (const e of progress.filter((x) => x.phase === 'running')) {
+        expect(e.rowsPerSecond).toBeGreaterThan(0);
+        expect(e.etaMs).toBeGreaterThanOrEqual(0);
+      }
+      expect(progress.at(-1)!.counters).toEqual({ propertiesSet: 5 });
+      const log = m.events.find((e) => e.type === 'log' && e.level === 'info');
+      expect(log).toMatchObject({ message: JSON.stringify([5, 3, { propertiesSet: 5 }, 5, 2, { propertiesSet: 5 }]) });
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('refuses a countQuery that does not return a number, naming the job', async () => {
+    const m = testMigrator(migrationsDir({
+      'V1__bad_count.ts': `export default {
+        async up(ctx) {
+          await ctx.batch('MATCH (j:Job) WITH j LIMIT $batchSize DELETE j RETURN count(j)', {},
+            { label: 'purge jobs', countQuery: "RETURN 'many' AS n" });
+        },
+      };`,
+    }));
+    try {
+      const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.result.failed?.message).toContain('ctx.batch() countQuery in 1.0.0 (purge jobs) must return one row whose first column is a number');
+    } finally {
+      await m.close();
+    }
+  });
 });
