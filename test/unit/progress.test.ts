@@ -48,10 +48,10 @@ describe('ProgressRenderer on a terminal', () => {
     const p = new ProgressRenderer(new Output(io, { json: false, color: false }), () => now);
     p.handle(start);
     p.handle(batch('start', 'backfill', 0, 0, 0, 20_000));
-    expect(lastDrawn(err())).toBe('  … backfill: 0 rows · 0% of 20,000 · 0ms');
+    expect(lastDrawn(err())).toBe('  … backfill: 0/20,000 rows 0% · 0ms');
     now += 2000;
     p.handle(batch('running', 'backfill', 5000, 5, 2000, 20_000));
-    expect(lastDrawn(err())).toBe('  … backfill: 5,000 rows · 2,500 rows/s · 25% of 20,000 · ETA 6s · 2.0s');
+    expect(lastDrawn(err())).toBe('  … backfill: 5,000/20,000 rows 25% · 2,500 rows/s · ETA 6s · 2.0s');
     now += 6000;
     p.handle(batch('done', 'backfill', 20_000, 20, 8000, 20_000));
     expect(err()).toContain('  ✓ backfill: 20,000 rows in 20 batches, 8.0s, 2,500 rows/s propertiesSet 20000\n');
@@ -75,13 +75,23 @@ describe('ProgressRenderer on a terminal', () => {
       p.handle(batch('start', 'slow', 0, 0, 0, 1000));
       vi.advanceTimersByTime(10_000);
       p.handle(batch('running', 'slow', 100, 1, 10_000, 1000));
-      expect(lastDrawn(err())).toBe('  … slow: 100 rows · 10 rows/s · 10% of 1,000 · ETA 1m 30s · 10.0s');
+      expect(lastDrawn(err())).toBe('  … slow: 100/1,000 rows 10% · 10 rows/s · ETA 1m 30s · 10.0s');
       vi.advanceTimersByTime(30_000);
-      expect(lastDrawn(err())).toBe('  … slow: 100 rows · 10 rows/s · 10% of 1,000 · ETA 1m 00s · 40.0s');
+      expect(lastDrawn(err())).toBe('  … slow: 100/1,000 rows 10% · 10 rows/s · ETA 1m 00s · 40.0s');
       p.stop();
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('draws the whole line on a terminal that reports 0 columns (a pty of unknown size)', () => {
+    const { io, err } = capture(true);
+    io.stderr.columns = 0;
+    const p = new ProgressRenderer(new Output(io, { json: false, color: false }), () => 2000);
+    p.handle(start);
+    p.handle(batch('running', 'backfill', 5000, 5, 2000, 20_000));
+    expect(lastDrawn(err())).toBe('  … backfill: 5,000/20,000 rows 25% · 2,500 rows/s · ETA 6s · 2.0s');
+    p.stop();
   });
 
   it('uses no color with NO_COLOR, and writes nothing to stdout with --json', () => {
@@ -141,8 +151,8 @@ describe('ProgressRenderer in a pipe (CI logs)', () => {
     p.handle(batch('done', 'backfill', 60_000, 12, 12_000, 100_000));
     expect(lines().slice(1)).toEqual([
       // the timer fires just before the 5th and 10th batch report: the ETA has counted down since the last one
-      '  … backfill: 20,000 rows · 5,000 rows/s · 20% of 100,000 · ETA 15s · 5.0s',
-      '  … backfill: 45,000 rows · 5,000 rows/s · 45% of 100,000 · ETA 10s · 10.0s',
+      '  … backfill: 20,000/100,000 rows 20% · 5,000 rows/s · ETA 15s · 5.0s',
+      '  … backfill: 45,000/100,000 rows 45% · 5,000 rows/s · ETA 10s · 10.0s',
       '  ✓ backfill: 60,000 rows in 12 batches, 12.0s, 5,000 rows/s propertiesSet 60000',
     ]);
     p.stop();

@@ -138,7 +138,8 @@ export class ProgressRenderer {
       const p = this.output.errPaint;
       let text = `  ${p.cyan('…')} ${this.describe(r, t)}`;
       // a wrapped line could not be redrawn in place: keep it within the terminal's width
-      const width = (this.output.io.stderr.columns ?? 80) - 1;
+      // a pty of unknown size (script, some CI runners) reports 0 columns
+      const width = (this.output.io.stderr.columns || 80) - 1;
       if (visibleLength(text) > width) text = `${stripAnsi(text).slice(0, width - 1)}…`;
       this.output.writeErr(`\r\x1b[2K${text}`);
       this.drawn = true;
@@ -147,20 +148,18 @@ export class ProgressRenderer {
     }
   }
 
-  /** "statement 3/5 (line 12) MATCH …, 15.0s" or "backfill: 12,000 rows · 3,000 rows/s · 60% of 20,000 · ETA 3s · 4.0s" */
+  /** "statement 3/5 (line 12) MATCH …, 15.0s" or "backfill: 12,000/20,000 rows 60% · 3,000 rows/s · ETA 3s · 4.0s" */
   private describe(r: Running, t: number): string {
     const p = this.output.errPaint;
     const elapsed = formatDuration(t - r.startedAt);
     if (r.kind !== 'batch') return this.tty ? `${r.label} ${p.gray(elapsed)}` : `${r.label}, ${elapsed}`;
     const e = r.event;
-    const parts = [`${r.label}: ${formatCount(e.rows)} rows`];
+    // short enough for 80 columns: "size items: 65,000/200,000 rows 32% · 7,151 rows/s · ETA 19s · 9.1s"
+    const share = e.total !== undefined && e.total > 0 ? ` ${Math.min(100, Math.floor((e.rows * 100) / e.total))}%` : '';
+    const parts = [`${r.label}: ${formatCount(e.rows)}${e.total !== undefined ? `/${formatCount(e.total)}` : ''} rows${share}`];
     if (e.batches > 0) parts.push(formatRate(e.rowsPerSecond));
-    if (e.total !== undefined) {
-      const percent = e.total > 0 ? `${Math.min(100, Math.floor((e.rows * 100) / e.total))}% of ` : '';
-      parts.push(`${percent}${formatCount(e.total)}`);
-      // counts down between events, so a slow batch does not freeze the ETA on a terminal
-      if (e.etaMs !== undefined) parts.push(`ETA ${formatEta(e.etaMs - (t - r.eventAt))}`);
-    }
+    // counts down between events, so a slow batch does not freeze the ETA on a terminal
+    if (e.etaMs !== undefined) parts.push(`ETA ${formatEta(e.etaMs - (t - r.eventAt))}`);
     parts.push(p.gray(elapsed));
     return parts.join(' · ');
   }
