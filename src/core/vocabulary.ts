@@ -33,7 +33,8 @@ export type MigratorEvent =
   | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; reversed: boolean }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
 
-/** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the last. */
+/** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the
+ *  last. */
 export interface BatchProgressEvent {
   type: 'batch:progress';
   version: string;

@@ -24,7 +24,12 @@ export interface BatchJob {
   now?: () => number;
 }
 
-export async function runBatch(job: BatchJob, cypher: string, params: Record<string, unknown>, options: BatchOptions): Promise<BatchResult> {
+export async function runBatch(
+  job: BatchJob,
+  cypher: string,
+  params: Record<string, unknown>,
+  options: BatchOptions,
+): Promise<BatchResult> {
   const { client, version } = job;
   const now = job.now ?? (() => performance.now());
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -36,7 +41,8 @@ export async function runBatch(job: BatchJob, cypher: string, params: Record<str
   const counters: Counters = {};
   let rows = 0;
   let batches = 0;
-  const report = (phase: BatchProgressEvent['phase']) => job.emit(progressEvent(version, label, phase, { rows, batches, total }, now() - started, counters));
+  const report = (phase: BatchProgressEvent['phase']) =>
+    job.emit(progressEvent(version, label, phase, { rows, batches, total }, now() - started, counters));
 
   report('start');
   for (;;) {
@@ -47,7 +53,8 @@ export async function runBatch(job: BatchJob, cypher: string, params: Record<str
     addCounters(job.stepCounters, changed);
     const processed = firstNumber(result.records[0]?.toObject());
     if (processed === undefined) {
-      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() query of ${version} (${label}) must return the number of rows it processed as its first column`, {
+      const what = 'must return the number of rows it processed as its first column';
+      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() query of ${version} (${label}) ${what}`, {
         version,
         hint: 'End the query with e.g. `RETURN count(*) AS processed`, and limit it with `LIMIT $batchSize`.',
       });
@@ -57,7 +64,8 @@ export async function runBatch(job: BatchJob, cypher: string, params: Record<str
     batches++;
     report('running');
     if (batches >= maxBatches) {
-      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}) did not finish within ${maxBatches} batches`, {
+      const what = `did not finish within ${maxBatches} batches`;
+      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}) ${what}`, {
         version,
         hint: 'The query must eventually process 0 rows: filter out rows it has already handled.',
       });
@@ -78,7 +86,9 @@ export function progressEvent(
 ): BatchProgressEvent {
   const { rows, batches, total } = done;
   const rowsPerSecond = elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0;
-  const event: BatchProgressEvent = { type: 'batch:progress', version, phase, label, batches, rows, elapsedMs, rowsPerSecond, counters: { ...counters } };
+  const event: BatchProgressEvent = {
+    type: 'batch:progress', version, phase, label, batches, rows, elapsedMs, rowsPerSecond, counters: { ...counters },
+  };
   if (total !== undefined) {
     event.total = total;
     if (phase === 'done') event.etaMs = 0;
@@ -97,7 +107,8 @@ async function expectedTotal(
 ): Promise<number | undefined> {
   if (options.total !== undefined) {
     if (!Number.isFinite(options.total) || options.total < 0) {
-      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): total must be a number of rows, not ${String(options.total)}`, {
+      const what = `total must be a number of rows, not ${String(options.total)}`;
+      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): ${what}`, {
         version,
         hint: 'Pass the number of rows the job will process, or a countQuery, or neither.',
       });
@@ -108,7 +119,8 @@ async function expectedTotal(
   const result = await client.query(options.countQuery, params, 'read');
   const total = firstNumber(result.records[0]?.toObject());
   if (total === undefined || result.records.length !== 1) {
-    throw new NeomigError('MIGRATION_FAILED', `ctx.batch() countQuery in ${version} (${label}) must return one row whose first column is a number`, {
+    const what = 'must return one row whose first column is a number';
+    throw new NeomigError('MIGRATION_FAILED', `ctx.batch() countQuery in ${version} (${label}) ${what}`, {
       version,
       hint: 'E.g. `MATCH (b:Book) WHERE b.slug IS NULL RETURN count(b)`.',
     });

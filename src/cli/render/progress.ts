@@ -111,7 +111,8 @@ export class ProgressRenderer {
       const p = this.output.errPaint;
       const counters = formatCounters(event.counters);
       const rate = event.rows > 0 ? `, ${formatRate(event.rowsPerSecond)}` : '';
-      const summary = `${formatCount(event.rows)} rows in ${event.batches} ${event.batches === 1 ? 'batch' : 'batches'}, ${formatDuration(event.elapsedMs)}${rate}`;
+      const batches = `${event.batches} ${event.batches === 1 ? 'batch' : 'batches'}`;
+      const summary = `${formatCount(event.rows)} rows in ${batches}, ${formatDuration(event.elapsedMs)}${rate}`;
       return this.line(`  ${p.green('✓')} ${event.label}: ${summary}${counters ? ` ${p.gray(counters)}` : ''}`);
     }
     const same = this.current?.kind === 'batch' && this.current.label === event.label && event.phase === 'running';
@@ -124,7 +125,8 @@ export class ProgressRenderer {
   private started(): void {
     if (!this.timer) {
       // off a terminal nothing is redrawn: the timer only has to notice when a progress line is due
-      this.timer = setInterval(() => this.tick(), this.tty ? TICK_MS : Math.max(20, Math.min(1000, Math.floor(this.intervalMs / 4))));
+      const every = this.tty ? TICK_MS : Math.max(20, Math.min(1000, Math.floor(this.intervalMs / 4)));
+      this.timer = setInterval(() => this.tick(), every);
       this.timer.unref();
     }
     if (this.tty) this.tick();
@@ -148,15 +150,16 @@ export class ProgressRenderer {
     }
   }
 
-  /** "statement 3/5 (line 12) MATCH …, 15.0s" or "backfill: 12,000/20,000 rows 60% · 3,000 rows/s · ETA 3s · 4.0s" */
+  /** "statement 3/5 (line 12) MATCH …, 15.0s", or for a batch job
+   *  "backfill: 12,000/20,000 rows 60% · 3,000 rows/s · ETA 3s · 4.0s" (short enough for 80 columns) */
   private describe(r: Running, t: number): string {
     const p = this.output.errPaint;
     const elapsed = formatDuration(t - r.startedAt);
     if (r.kind !== 'batch') return this.tty ? `${r.label} ${p.gray(elapsed)}` : `${r.label}, ${elapsed}`;
     const e = r.event;
-    // short enough for 80 columns: "size items: 65,000/200,000 rows 32% · 7,151 rows/s · ETA 19s · 9.1s"
+    const of = e.total !== undefined ? `/${formatCount(e.total)}` : '';
     const share = e.total !== undefined && e.total > 0 ? ` ${Math.min(100, Math.floor((e.rows * 100) / e.total))}%` : '';
-    const parts = [`${r.label}: ${formatCount(e.rows)}${e.total !== undefined ? `/${formatCount(e.total)}` : ''} rows${share}`];
+    const parts = [`${r.label}: ${formatCount(e.rows)}${of} rows${share}`];
     if (e.batches > 0) parts.push(formatRate(e.rowsPerSecond));
     // counts down between events, so a slow batch does not freeze the ETA on a terminal
     if (e.etaMs !== undefined) parts.push(`ETA ${formatEta(e.etaMs - (t - r.eventAt))}`);
@@ -179,8 +182,9 @@ export class ProgressRenderer {
 
 /** NEOMIG_PROGRESS_INTERVAL_MS: how often a pipe gets a line about what is still running (default 5000). */
 export function progressInterval(env: Record<string, string | undefined>): number {
-  const n = Number(env.NEOMIG_PROGRESS_INTERVAL_MS ?? '');
-  return (env.NEOMIG_PROGRESS_INTERVAL_MS ?? '') !== '' && Number.isFinite(n) && n > 0 ? n : DEFAULT_PROGRESS_INTERVAL_MS;
+  const value = env.NEOMIG_PROGRESS_INTERVAL_MS ?? '';
+  const n = Number(value);
+  return value !== '' && Number.isFinite(n) && n > 0 ? n : DEFAULT_PROGRESS_INTERVAL_MS;
 }
 
 /** 200,000 */
