@@ -62,7 +62,7 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
 
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {

@@ -106,6 +106,13 @@ export interface UpOptions {
   lockTimeoutSeconds?: number;
   /** dev mode: re-run changed, unreleased migrations (down then up) */
   allowChanged?: (version: string) => boolean;
+  /** dev mode: the files this process applied (file -> checksum); vouches for their recorded downs, grows
+   *  with what up applies, and those lines are written into neomig.sum when the folder has one */
+  vouched?: Map<string, string>;
+  /** run these versions' recorded downs even if neomig cannot vouch for them (after review; audited) */
+  trustRecorded?: string[];
+  /** why, for the audit event of trustRecorded */
+  trustReason?: string;
 }
 
 export interface DownOptions {
@@ -114,6 +121,10 @@ export interface DownOptions {
   all?: boolean;
   dryRun?: boolean;
   lockTimeoutSeconds?: number;
+  /** run these versions' recorded downs even if neomig cannot vouch for them (after review; audited) */
+  trustRecorded?: string[];
+  /** why, for the audit event of trustRecorded */
+  trustReason?: string;
 }
 
 /** The library API the CLI is built on. Every method opens and closes its own resources except the
