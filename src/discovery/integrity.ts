@@ -58,3 +58,12 @@ export async function recordInSum(dir: string, lines: readonly SumLine[], create
   await writeSum(dir, [...byFile].map(([file, checksum]) => ({ file, checksum })));
   return true;
 }
+
+/**
+ * `create`: the new files' lines go into neomig.sum when the folder has one, or when the folder held no
+ * migration before (a new project starts with the integrity file; an existing one adopts it with `neomig hash`).
+ */
+export async function recordCreated(dir: string, files: readonly string[], folderWasNew: boolean): Promise<boolean> {
+  const rel = files.map((f) => path.relative(dir, f).split(path.sep).join('/'));
+  return recordInSum(dir, await hashFiles(dir, rel), folderWasNew);
+}

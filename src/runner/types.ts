@@ -2,6 +2,9 @@ import type { Driver } from 'neo4j-driver';
 import type { MigrationState, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
+import type { HashOptions, HashResult } from './operations/hash.js';
+
+export type { HashOptions, HashResult } from './operations/hash.js';
 
 // Shared with neo4j/, so defined below both.
 export type { Counters, LockHolder, MigratorEvent, MigratorListener, ServerInfo } from '../core/vocabulary.js';
@@ -137,6 +140,8 @@ export interface Migrator {
   baseline(version: string, description?: string): Promise<BaselineResult>;
   repair(options?: { dryRun?: boolean }): Promise<RepairResult>;
   clean(): Promise<CleanResult>;
+  /** rewrites migrations/neomig.sum from the files */
+  hash(options?: HashOptions): Promise<HashResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }
