@@ -7,7 +7,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseMigrationFileName } from '../core/filename.js';
 import { type ParsedSum, SUM_FILE, type SumLine, fileChecksum, formatSum, parseSum, sortLines } from '../core/integrity.js';
-import { listFiles } from './load.js';
+import { listFiles } from './files.js';
 
 export function sumPath(dir: string): string {
   return path.join(dir, SUM_FILE);
