@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { NeomigError } from '../../errors.js';
+import { SUM_FILE } from '../../core/integrity.js';
 import { parseVersion, compareVersions } from '../../core/version.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import type { Migrator } from '../../runner/types.js';
@@ -102,7 +103,12 @@ export async function runDev(config: ResolvedConfig, output: Output, options: De
   const { signal, dispose } = stopSignal(options.signal);
   mkdirSync(config.migrationsDir, { recursive: true });
   const { watch } = await import('chokidar');
-  const watcher = watch(config.migrationsDir, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 25 } });
+  const watcher = watch(config.migrationsDir, {
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 25 },
+    // dev writes neomig.sum itself after applying; that write is no reason for another cycle
+    ignored: (file: string) => path.basename(file).startsWith(SUM_FILE),
+  });
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
   watcher.on('all', (event, file) => {
