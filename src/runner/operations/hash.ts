@@ -5,8 +5,8 @@ import type { MigratorSession } from '../session.js';
 export interface HashOptions {
   /** show what would change; write nothing */
   dryRun?: boolean;
-  /** do not read the history: keep every line whose file is gone (default: drop only those the
-   *  history shows were never applied or were rolled back) */
+  /** do not read the history: keep every line whose file is gone (default: when there are such lines,
+   *  read the history and drop only those whose version was never applied or was rolled back) */
   offline?: boolean;
 }
 
@@ -34,7 +34,9 @@ export async function hash(session: MigratorSession, options: HashOptions = {}):
   const old = await readSum(dir);
   const files = await hashMigrationFiles(dir);
   let dropGone: (file: string) => boolean = () => false;
-  if (!options.offline && old) {
+  // the history is only needed to decide about lines of deleted files: without any, hash works offline
+  const onDisk = new Set(files.map((f) => f.file));
+  if (!options.offline && old && old.lines.some((l) => !onDisk.has(l.file))) {
     const entries = await session.historyOf(await session.connect()).readAll();
     const inEffect = new Set<string>();
     for (const e of entries.filter((x) => x.status !== 'rolled_back')) {
