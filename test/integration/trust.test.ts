@@ -236,6 +236,22 @@ describe('neomig.sum', () => {
     expect(again.json()).toMatchObject({ ok: true, command: 'hash', created: false, files: 2, changes: [] });
   }, 60_000);
 
+  it('hash keeps the line of a deleted file while its version is applied, and drops it once rolled back (not offline)', async () => {
+    const dir = project({ ...BASE, [`${M}/V1.1.0__tags.ts`]: TS_MODULE });
+    expect((await neomig(['hash'], dir)).code).toBe(0);
+    expect((await neomig(['up'], dir)).code).toBe(0);
+    expect((await neomig(['down'], dir)).code).toBe(0);
+    rmSync(path.join(dir, M, 'V1.1.0__tags.ts'));
+
+    const offline = await neomig(['hash', '--offline', '--dry-run'], dir);
+    expect(offline.stdout).toBe('✓ migrations/neomig.sum is up to date (3 files; 1 line of deleted files kept).\n');
+    const online = await neomig(['hash', '--json'], dir);
+    expect(online.code).toBe(0);
+    expect(online.json().changes).toEqual([expect.objectContaining({ file: 'V1.1.0__tags.ts', change: 'removed' })]);
+    expect(readFileSync(path.join(dir, M, 'neomig.sum'), 'utf8')).not.toContain('V1.1.0__tags.ts');
+    expect((await neomig(['validate'], dir)).code).toBe(0);
+  }, 60_000);
+
   it('two branches that each create a migration conflict in neomig.sum when merged', () => {
     const dir = project({});
     const git = (...args: string[]) =>

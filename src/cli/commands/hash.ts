@@ -41,10 +41,12 @@ export function registerHash(program: Command, state: CliState): void {
       const result = await migrator.hash({ offline: ctx.options.offline === true, dryRun: ctx.options.dryRun === true });
       const p = ctx.output.paint;
       const where = path.relative(ctx.io.cwd, result.file) || result.file;
-      const shown = result.changes.filter((c) => c.change !== 'kept' || result.created === false);
+      const shown = result.changes;
+      const kept = shown.filter((c) => c.change === 'kept').length;
       const changed = result.created || shown.some((c) => c.change !== 'kept');
       if (!changed) {
-        ctx.output.print(`${p.green('✓')} ${where} is up to date (${plural(result.files, 'file')}).`);
+        const note = kept ? `; ${plural(kept, 'line')} of deleted files kept` : '';
+        ctx.output.print(`${p.green('✓')} ${where} is up to date (${plural(result.files, 'file')}${note}).`);
       } else {
         const verb = result.dryRun ? (result.created ? 'Would create' : 'Would update') : result.created ? 'Created' : 'Updated';
         ctx.output.print(`${p.green('✓')} ${verb} ${where} (${plural(result.files, 'file')}):`);
