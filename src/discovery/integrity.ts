@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseMigrationFileName } from '../core/filename.js';
-import { type ParsedSum, SUM_FILE, type SumLine, fileChecksum, formatSum, parseSum, sortLines } from '../core/integrity.js';
+import { type ParsedSum, SUM_FILE, type SumLine, fileChecksum, formatSum, parseSum, sortLines, sumTotal } from '../core/integrity.js';
 import { listFiles } from './files.js';
 
 export function sumPath(dir: string): string {
@@ -48,11 +48,15 @@ export async function hashFiles(dir: string, files: readonly string[]): Promise<
 /**
  * Sets the lines of these files, leaving every other line as it was (never re-hashing other files, so
  * an unreviewed edit elsewhere stays visible). Used by `create` and `dev` for the files they wrote or
- * applied themselves. Does nothing when the folder has no sum and `createIfMissing` is not set.
+ * applied themselves. Does nothing (returns false) when the folder has no sum and `createIfMissing` is
+ * not set, or when the sum is damaged.
  */
 export async function recordInSum(dir: string, lines: readonly SumLine[], createIfMissing = false): Promise<boolean> {
   const current = await readSum(dir);
   if (!current && !createIfMissing) return false;
+  // a damaged sum (conflict markers, a hand-edited line) stays as it is for validate to report: only
+  // `neomig hash` rewrites it, so that a new total never hides what happened
+  if (current && (current.malformed.length > 0 || current.total !== sumTotal(current.lines))) return false;
   const byFile = new Map((current?.lines ?? []).map((l) => [l.file, l.checksum]));
   for (const l of lines) byFile.set(l.file, l.checksum);
   await writeSum(dir, [...byFile].map(([file, checksum]) => ({ file, checksum })));

@@ -6,6 +6,7 @@
  * the user reviewed the text and names the version in --trust-recorded (an audit event records it).
  * Without neomig.sum, a recorded Cypher down that is not tampered still runs, with a warning.
  */
+import { SUM_FILE } from '../core/integrity.js';
 import { recordedDownChecksum, tamperOf } from '../core/recorded.js';
 import type { AppliedMigration, LocalMigration } from '../core/types.js';
 import { parseVersion } from '../core/version.js';
@@ -47,7 +48,7 @@ export function verdictFor(applied: AppliedMigration, local: LocalMigration | un
   if (v.self?.get(file) === recorded) return { ok: true, via: 'self' };
   const against = [
     local ? (localDown ? `the local ${local.down!.file} (${short(localDown)})` : `the local ${local.up.file}, which has no down`) : `no local ${file}`,
-    v.sum ? (v.sum.has(file) ? `its ${'neomig.sum'} line (${short(v.sum.get(file)!)})` : `no line for ${file} in neomig.sum`) : 'no neomig.sum',
+    v.sum ? (v.sum.has(file) ? `its ${SUM_FILE} line (${short(v.sum.get(file)!)})` : `no line for ${file} in ${SUM_FILE}`) : `no ${SUM_FILE}`,
   ];
   return { ok: false, tampered: false, why: `its recorded checksum ${short(recorded)} matches neither: ${against.join(', ')}` };
 }
@@ -101,7 +102,8 @@ export class DownTrust {
    * (no audit event) and nothing is warned twice.
    */
   async check(applied: AppliedMigration, local: LocalMigration | undefined, dryRun = false): Promise<void> {
-    if (applied.downScript === null) return;
+    // only text from the database needs a voucher; an unchanged local TS module is the repository's
+    if (applied.downScript === null || !runsRecordedText(applied, local)) return;
     const verdict = verdictFor(applied, local, this.vouchers);
     if (verdict.ok) return;
     const version = applied.version;

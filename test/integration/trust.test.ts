@@ -276,6 +276,15 @@ describe('neomig.sum', () => {
     expect(merge.status).not.toBe(0);
     expect(git('diff', '--name-only', '--diff-filter=U').stdout.trim()).toBe('migrations/neomig.sum');
     expect(readFileSync(path.join(dir, M, 'neomig.sum'), 'utf8')).toContain('<<<<<<<');
+
+    // the conflict surfaces the clash: after `neomig hash`, validate names both files of version 1.1.0
+    const neomigSync = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
+    expect(neomigSync('validate', '--offline').status).toBe(2);
+    expect(neomigSync('hash', '--offline').status).toBe(0);
+    expect(readFileSync(path.join(dir, M, 'neomig.sum'), 'utf8')).not.toContain('<<<<<<<');
+    const clash = neomigSync('validate', '--offline');
+    expect(clash.status).toBe(2);
+    expect(clash.stderr).toMatch(/V1\.1\.0__add_(authors|books)\.(up|down)\.cypher and V1\.1\.0__add_(authors|books)\.(up|down)\.cypher both have version 1\.1\.0/);
   });
 
   it('folders without neomig.sum: create does not add one, validate and up keep working; hash adopts it', async () => {

@@ -139,6 +139,9 @@ export function registerCreate(program: Command, state: CliState): void {
       const p = ctx.output.paint;
       ctx.output.print(`${p.green('✓')} Created migration ${p.bold(result.version)} (${result.description}):`);
       for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
+      if (!sum && existsSync(sumPath(config.migrationsDir))) {
+        ctx.output.log(p.yellow('warning: neomig.sum is damaged (a merge conflict or a hand edit) and was not updated; run `neomig hash`'));
+      }
       if (sum) ctx.output.print(`  ${path.relative(ctx.io.cwd, sumPath(config.migrationsDir))} ${p.gray('(updated: run `neomig hash` after you edit the new files)')}`);
       return { result: { version: result.version, description: result.description, files: result.files, sumUpdated: sum } };
     }));
