@@ -12,7 +12,8 @@ export function trustOptions(): Option[] {
   return [
     new Option(
       '--trust-recorded <version...>',
-      'run these versions\' recorded downs even if neither the local file nor neomig.sum vouches for them, after you reviewed them (written as an audit event)',
+      'run these versions\' recorded downs even if neither the local file nor neomig.sum vouches for them, '
+        + 'after you reviewed them (written as an audit event)',
     ),
     new Option('--trust-reason <text>', 'why you trust them, for the audit event'),
   ];
@@ -23,7 +24,11 @@ export function trustOf(o: TrustCliOptions): { trustRecorded?: string[]; trustRe
   if (!o.trustRecorded) return {};
   const trustRecorded = o.trustRecorded.map((raw) => {
     const v = parseVersion(raw);
-    if (v === null) throw new NeomigError('USAGE', `--trust-recorded ${raw}: not a version`, { hint: 'Give the version whose recorded down you reviewed, e.g. 1.2.0.' });
+    if (v === null) {
+      throw new NeomigError('USAGE', `--trust-recorded ${raw}: not a version`, {
+        hint: 'Give the version whose recorded down you reviewed, e.g. 1.2.0.',
+      });
+    }
     return v;
   });
   return { trustRecorded, trustReason: o.trustReason };

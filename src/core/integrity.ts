@@ -38,7 +38,8 @@ export interface ParsedSum {
 
 /** The checksum neomig keeps for a migration file's text: the same one the history records. */
 export function fileChecksum(type: MigrationType, file: string, text: string): string {
-  return type === 'typescript' ? checksumSource(text) : checksumStatements(buildStatements(text, file).map((s) => s.text));
+  if (type === 'typescript') return checksumSource(text);
+  return checksumStatements(buildStatements(text, file).map((s) => s.text));
 }
 
 /** The total over file lines, as written on the first line. */
@@ -83,7 +84,9 @@ export function diffSum(sum: readonly SumLine[], files: readonly SumLine[]): Sum
   const onDisk = new Set(files.map((f) => f.file));
   return {
     unlisted: files.filter((f) => !listed.has(f.file)),
-    changed: files.filter((f) => listed.has(f.file) && listed.get(f.file) !== f.checksum).map((f) => ({ ...f, listed: listed.get(f.file)! })),
+    changed: files
+      .filter((f) => listed.has(f.file) && listed.get(f.file) !== f.checksum)
+      .map((f) => ({ ...f, listed: listed.get(f.file)! })),
     gone: sum.filter((l) => !onDisk.has(l.file)),
   };
 }
@@ -99,7 +102,9 @@ export function sumIssues(parsed: ParsedSum, files: readonly SumLine[]): Validat
       kind: 'integrity',
       version: '',
       file: SUM_FILE,
-      message: `${SUM_FILE} line ${bad.line} is not "<file> <sha256>": ${JSON.stringify(bad.text.slice(0, 60))} (a merge conflict? run \`neomig hash\`)`,
+      message:
+        `${SUM_FILE} line ${bad.line} is not "<file> <sha256>": ${JSON.stringify(bad.text.slice(0, 60))} ` +
+        '(a merge conflict? run `neomig hash`)',
     });
   }
   if (parsed.malformed.length === 0 && parsed.total !== sumTotal(parsed.lines)) {
@@ -107,19 +112,24 @@ export function sumIssues(parsed: ParsedSum, files: readonly SumLine[]): Validat
       kind: 'integrity',
       version: '',
       file: SUM_FILE,
-      message: `${SUM_FILE}: the total line does not match the lines below it (edited or merged by hand); run \`neomig hash\``,
+      message:
+        `${SUM_FILE}: the total line does not match the lines below it (edited or merged by hand); ` +
+        'run `neomig hash`',
     });
   }
   const diff = diffSum(parsed.lines, files);
   for (const f of diff.unlisted) {
-    issues.push({ kind: 'integrity', version: versionOf(f.file), file: f.file, message: `${f.file} is not listed in ${SUM_FILE}. ${HASH_HINT}` });
+    const message = `${f.file} is not listed in ${SUM_FILE}. ${HASH_HINT}`;
+    issues.push({ kind: 'integrity', version: versionOf(f.file), file: f.file, message });
   }
   for (const f of diff.changed) {
     issues.push({
       kind: 'integrity',
       version: versionOf(f.file),
       file: f.file,
-      message: `${f.file} differs from its line in ${SUM_FILE} (${f.checksum.slice(0, 8)}, listed ${f.listed.slice(0, 8)}). ${HASH_HINT}`,
+      message:
+        `${f.file} differs from its line in ${SUM_FILE} (${f.checksum.slice(0, 8)}, listed ${f.listed.slice(0, 8)}). ` +
+        HASH_HINT,
     });
   }
   return issues;
@@ -138,14 +148,17 @@ export interface SumChange {
  * The new lines: every file on disk with its checksum; a line whose file is gone stays unless
  * `dropGone(file)` says it may go (only a history that shows the version is not in effect says so).
  */
-export function rehash(old: readonly SumLine[], files: readonly SumLine[], dropGone: (file: string) => boolean = () => false): {
-  lines: SumLine[];
-  changes: SumChange[];
-} {
+export function rehash(
+  old: readonly SumLine[],
+  files: readonly SumLine[],
+  dropGone: (file: string) => boolean = () => false,
+): { lines: SumLine[]; changes: SumChange[] } {
   const diff = diffSum(old, files);
   const changes: SumChange[] = [];
   for (const f of diff.unlisted) changes.push({ file: f.file, change: 'added', checksum: f.checksum });
-  for (const f of diff.changed) changes.push({ file: f.file, change: 'updated', checksum: f.checksum, previous: f.listed });
+  for (const f of diff.changed) {
+    changes.push({ file: f.file, change: 'updated', checksum: f.checksum, previous: f.listed });
+  }
   const lines = [...files];
   const seen = new Set(files.map((f) => f.file));
   for (const l of diff.gone) {

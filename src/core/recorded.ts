@@ -8,7 +8,9 @@ import { buildStatements } from './grouping.js';
 import type { AppliedMigration, ValidationIssue } from './types.js';
 
 /** The checksum of an entry's recorded down text, taken as neomig takes it of the file; null when unreadable. */
-export function recordedDownChecksum(applied: Pick<AppliedMigration, 'type' | 'downScript' | 'downScriptName' | 'script'>): string | null {
+export function recordedDownChecksum(
+  applied: Pick<AppliedMigration, 'type' | 'downScript' | 'downScriptName' | 'script'>,
+): string | null {
   const text = applied.downScript;
   if (text === null) return null;
   if (applied.type === 'typescript') return checksumSource(text);
@@ -26,11 +28,15 @@ export function tamperOf(applied: AppliedMigration): string | null {
   const recorded = applied.downChecksum ?? null;
   if (recorded === null) return 'it has a recorded down script but no recorded checksum (downChecksum)';
   if (actual !== recorded) {
-    return `its recorded down script (downScript, ${short(actual)}) does not match the checksum recorded with it (downChecksum ${short(recorded)})`;
+    return (
+      `its recorded down script (downScript, ${short(actual)}) does not match the checksum recorded with it ` +
+      `(downChecksum ${short(recorded)})`
+    );
   }
   // a TS module is recorded whole: its source is also what the up's checksum was taken of
   if (applied.type === 'typescript' && applied.checksum !== null && actual !== applied.checksum) {
-    return `its recorded module source (${short(actual)}) does not match the up's recorded checksum (${short(applied.checksum)})`;
+    const up = short(applied.checksum);
+    return `its recorded module source (${short(actual)}) does not match the up's recorded checksum (${up})`;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Every file under `dir` (sub-folders included), relative with `/`, in name order; dot files and node_modules skipped. */
+/** Every file under `dir` (sub-folders included), relative with `/`, in name order; skips dot files and node_modules. */
 export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });

@@ -6,7 +6,16 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseMigrationFileName } from '../core/filename.js';
-import { type ParsedSum, SUM_FILE, type SumLine, fileChecksum, formatSum, parseSum, sortLines, sumTotal } from '../core/integrity.js';
+import {
+  type ParsedSum,
+  SUM_FILE,
+  type SumLine,
+  fileChecksum,
+  formatSum,
+  parseSum,
+  sortLines,
+  sumTotal,
+} from '../core/integrity.js';
 import { listFiles } from './files.js';
 
 export function sumPath(dir: string): string {

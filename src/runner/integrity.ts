@@ -15,7 +15,10 @@ export async function integrityIssues(dir: string): Promise<ValidationIssue[]> {
 /** The lines of a local migration's files, from the checksums discovery took. */
 export function linesOf(m: LocalMigration): SumLine[] {
   const lines = [{ file: m.up.file, checksum: m.checksum }];
-  if (m.down && m.down.file !== m.up.file && m.downChecksum) lines.push({ file: m.down.file, checksum: m.downChecksum });
+  // a TS module is one file, its own down
+  if (m.down && m.down.file !== m.up.file && m.downChecksum) {
+    lines.push({ file: m.down.file, checksum: m.downChecksum });
+  }
   return lines;
 }
 

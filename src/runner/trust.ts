@@ -46,17 +46,24 @@ export function verdictFor(applied: AppliedMigration, local: LocalMigration | un
   if (localDown !== undefined && localDown === recorded) return { ok: true, via: 'local' };
   if (v.sum?.get(file) === recorded) return { ok: true, via: 'sum' };
   if (v.self?.get(file) === recorded) return { ok: true, via: 'self' };
-  const against = [
-    local ? (localDown ? `the local ${local.down!.file} (${short(localDown)})` : `the local ${local.up.file}, which has no down`) : `no local ${file}`,
-    v.sum ? (v.sum.has(file) ? `its ${SUM_FILE} line (${short(v.sum.get(file)!)})` : `no line for ${file} in ${SUM_FILE}`) : `no ${SUM_FILE}`,
-  ];
-  return { ok: false, tampered: false, why: `its recorded checksum ${short(recorded)} matches neither: ${against.join(', ')}` };
+  const localSays = !local
+    ? `no local ${file}`
+    : localDown
+      ? `the local ${local.down!.file} (${short(localDown)})`
+      : `the local ${local.up.file}, which has no down`;
+  const sumSays = !v.sum
+    ? `no ${SUM_FILE}`
+    : v.sum.has(file)
+      ? `its ${SUM_FILE} line (${short(v.sum.get(file)!)})`
+      : `no line for ${file} in ${SUM_FILE}`;
+  const why = `its recorded checksum ${short(recorded)} matches neither: ${localSays}, ${sumSays}`;
+  return { ok: false, tampered: false, why };
 }
 
 /** False when the down that runs is the local, unchanged TS module rather than text from the database. */
 export function runsRecordedText(applied: AppliedMigration, local: LocalMigration | undefined): boolean {
-  const localModule = applied.type === 'typescript' && local?.type === 'typescript' && local.checksum === applied.checksum && local.down;
-  return !localModule;
+  const localModule = applied.type === 'typescript' && local?.type === 'typescript' && local.down !== undefined;
+  return !(localModule && local!.checksum === applied.checksum);
 }
 
 /** The trust of one operation of `session`: its folder's neomig.sum, the user's overrides, its audit target. */
@@ -111,7 +118,8 @@ export class DownTrust {
     if (this.trusted.has(version)) {
       const reason = this.options.trustReason?.trim() || 'no reason given';
       this.events.warn(`running the recorded down of ${version} on --trust-recorded: ${verdict.why}`, version);
-      if (!dryRun && this.audit) await recordTrustOverride(this.audit, version, `--trust-recorded: ${verdict.why}; reason: ${reason}`);
+      const detail = `--trust-recorded: ${verdict.why}; reason: ${reason}`;
+      if (!dryRun && this.audit) await recordTrustOverride(this.audit, version, detail);
       return;
     }
     if (!verdict.tampered && this.vouchers.sum === null && applied.type !== 'typescript') {
@@ -133,7 +141,9 @@ export class DownTrust {
         `does not trust on its own. Inspect it: \`neomig down --dry-run --trust-recorded ${version}\` prints it for ` +
         `Cypher, or MATCH (v:SchemaVersion {version: '${version}'}) RETURN v.downScript. If it is right, run again ` +
         `with --trust-recorded ${version} --trust-reason "<why>" (recorded as an audit event)` +
-        (this.vouchers.sum === null ? ', or restore the file and adopt an integrity file with `neomig hash`.' : ', or restore the file.'),
+        (this.vouchers.sum === null
+          ? ', or restore the file and adopt an integrity file with `neomig hash`.'
+          : ', or restore the file.'),
     });
   }
 }

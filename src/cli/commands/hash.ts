@@ -28,8 +28,12 @@ export function registerHash(program: Command, state: CliState): void {
     .description('rewrite migrations/neomig.sum (the integrity file) from the migration files')
     .option('--offline', 'do not read the history: keep the lines of every deleted file')
     .option('--dry-run', 'show what would change; write nothing')
-    .addHelpText('after', '\nneomig.sum holds one checksum per migration file and a total; validate and up fail when a file\n'
-      + 'differs from its line, and recorded downs only run when a file or a line vouches for them.\n');
+    .addHelpText('after', [
+      '',
+      'neomig.sum holds one checksum per migration file and a total; validate and up fail when a file',
+      'differs from its line, and recorded downs only run when a file or a line vouches for them.',
+      '',
+    ].join('\n'));
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig hash                 # after a deliberate edit; commit neomig.sum with the file',
@@ -38,7 +42,8 @@ export function registerHash(program: Command, state: CliState): void {
     ))
     .action(action<HashCliOptions>('hash', state, async (ctx) => {
       const migrator = await ctx.migrator();
-      const result = await migrator.hash({ offline: ctx.options.offline === true, dryRun: ctx.options.dryRun === true });
+      const o = ctx.options;
+      const result = await migrator.hash({ offline: o.offline === true, dryRun: o.dryRun === true });
       const p = ctx.output.paint;
       const where = path.relative(ctx.io.cwd, result.file) || result.file;
       const shown = result.changes;
@@ -48,8 +53,8 @@ export function registerHash(program: Command, state: CliState): void {
         const note = kept ? `; ${plural(kept, 'line')} of deleted files kept` : '';
         ctx.output.print(`${p.green('✓')} ${where} is up to date (${plural(result.files, 'file')}${note}).`);
       } else {
-        const verb = result.dryRun ? (result.created ? 'Would create' : 'Would update') : result.created ? 'Created' : 'Updated';
-        ctx.output.print(`${p.green('✓')} ${verb} ${where} (${plural(result.files, 'file')}):`);
+        const [done, would] = result.created ? ['Created', 'Would create'] : ['Updated', 'Would update'];
+        ctx.output.print(`${p.green('✓')} ${result.dryRun ? would : done} ${where} (${plural(result.files, 'file')}):`);
         for (const c of shown) {
           const sums = c.previous ? `${c.previous.slice(0, 8)} -> ${c.checksum.slice(0, 8)}` : c.checksum.slice(0, 8);
           ctx.output.print(`  ${p.cyan(WHAT[c.change])} ${c.file} ${p.gray(sums)}`);
