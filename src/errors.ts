@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   /** drift, missing applied file, unmet dependency or precondition, failed entry blocking */
   | 'VALIDATION'
+  /** a recorded down is not vouched for by the files or neomig.sum (exit 3, like validation) */
+  | 'INTEGRITY'
   /** the lock was not acquired within the timeout */
   | 'LOCK'
   /** cannot connect or authenticate */

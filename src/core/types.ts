@@ -113,6 +113,8 @@ export interface AppliedMigration {
   /** the down script recorded with the up: Cypher text, or the TS module source */
   downScript: string | null;
   downScriptName: string | null;
+  /** the checksum recorded with the down script (absent on entries read by older code) */
+  downChecksum?: string | null;
   dependsOn: string[];
   irreversible: boolean;
   /** the transaction mode the up ran with; the recorded down runs with the same */
@@ -184,7 +186,11 @@ export interface ValidationIssue {
     | 'dependency_order'
     | 'dependency_stranded'
     | 'down_missing'
-    | 'precondition';
+    | 'precondition'
+    /** a file differs from its line in neomig.sum, has none, or neomig.sum itself is damaged */
+    | 'integrity'
+    /** a history entry's recorded text no longer matches the checksum recorded with it */
+    | 'tampered';
   version: string;
   file?: string;
   message: string;

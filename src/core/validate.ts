@@ -79,6 +79,10 @@ export function adviceFor(kind: ValidationIssue['kind']): string {
       return 'Add the down script, or mark the migration irreversible: true.';
     case 'precondition':
       return 'Run against a server that meets the migration\'s requires, or change requires.';
+    case 'integrity':
+      return 'Restore the file as committed, or after a deliberate edit run `neomig hash` and commit neomig.sum.';
+    case 'tampered':
+      return 'The history was written outside neomig: inspect the entry\'s downScript before any `neomig down`.';
     default:
       return 'Fix dependsOn in the migration named.';
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NeomigError } from '../errors.js';
 import { checksumSource, checksumStatements } from '../core/checksum.js';
@@ -8,6 +8,7 @@ import { buildStatements, groupStatements } from '../core/grouping.js';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
 import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
 import { compareVersions } from '../core/version.js';
+import { listFiles } from './files.js';
 import { importMigrationModule } from './typescript.js';
 
 export interface DiscoveryOptions {
@@ -60,18 +61,6 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
     }
   }
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
-}
-
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (e.isFile()) out.push(rel);
-  }
-  return out;
 }
 
 async function readText(dir: string, file: string): Promise<string> {

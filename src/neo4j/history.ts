@@ -197,6 +197,7 @@ function toApplied(v: Row): AppliedMigration {
     counters,
     downScript: str('downScript'),
     downScriptName: str('downScriptName'),
+    downChecksum: str('downChecksum'),
     dependsOn: Array.isArray(v['dependsOn']) ? (v['dependsOn'] as unknown[]).map(String) : [],
     irreversible: v['irreversible'] === true,
     transaction: (str('transaction') ?? 'auto') as TransactionMode,

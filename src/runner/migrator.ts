@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { baseline } from './operations/baseline.js';
 import { clean } from './operations/clean.js';
 import { down } from './operations/down.js';
+import { hash } from './operations/hash.js';
 import { repair } from './operations/repair.js';
 import { status } from './operations/status.js';
 import { up } from './operations/up.js';
@@ -22,6 +23,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     baseline: (version, description) => baseline(session, version, description),
     repair: (options) => repair(session, options),
     clean: () => clean(session),
+    hash: (options) => hash(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

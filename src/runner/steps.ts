@@ -9,6 +9,7 @@ import type { HistoryEntry, HistoryStore } from '../neo4j/history.js';
 import { StatementFailure, runGroups } from '../neo4j/statements.js';
 import { TsStepTransactions } from '../neo4j/ts-step.js';
 import { createContext } from './context.js';
+import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
 import type { Counters, FailureReport, StepReport } from './types.js';
 
@@ -119,11 +120,16 @@ export class StepRunner {
     return { version, description, direction: 'down', file: source.file, elapsedMs, counters };
   }
 
-  /** The recorded down of an applied entry; for TS, the local module when it is unchanged. */
-  async recordedDown(applied: AppliedMigration, local: LocalMigration | undefined): Promise<DownSource> {
+  /**
+   * The recorded down of an applied entry; for TS, the local module when it is unchanged. Recorded text
+   * is checked by `trust` (default: this folder's neomig.sum, no overrides) before it is returned.
+   */
+  async recordedDown(applied: AppliedMigration, local: LocalMigration | undefined, trust?: DownTrust): Promise<DownSource> {
     const file = applied.downScriptName ?? applied.script;
+    if (!runsRecordedText(applied, local)) return localDown(local!);
+    // what follows runs text read from the database: never without a voucher (runner/trust.ts)
+    await (trust ?? (await DownTrust.forFolder(this.migrationsDir, this.events))).check(applied, local);
     if (applied.type === 'typescript') {
-      if (local && local.type === 'typescript' && local.checksum === applied.checksum && local.down) return localDown(local);
       const module = await evalMigrationSource(applied.downScript ?? '', path.join(this.migrationsDir, applied.script));
       return { kind: 'typescript', file, handlers: { down: module.down as TsHandlers['down'] }, transaction: applied.transaction };
     }

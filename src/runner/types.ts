@@ -2,6 +2,9 @@ import type { Driver } from 'neo4j-driver';
 import type { MigrationState, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
+import type { HashOptions, HashResult } from './operations/hash.js';
+
+export type { HashOptions, HashResult } from './operations/hash.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -108,6 +111,13 @@ export interface UpOptions {
   lockTimeoutSeconds?: number;
   /** dev mode: re-run changed, unreleased migrations (down then up) */
   allowChanged?: (version: string) => boolean;
+  /** dev mode: the files this process applied (file -> checksum); vouches for their recorded downs, grows
+   *  with what up applies, and those lines are written into neomig.sum when the folder has one */
+  vouched?: Map<string, string>;
+  /** run these versions' recorded downs even if neomig cannot vouch for them (after review; audited) */
+  trustRecorded?: string[];
+  /** why, for the audit event of trustRecorded */
+  trustReason?: string;
 }
 
 export interface DownOptions {
@@ -116,6 +126,10 @@ export interface DownOptions {
   all?: boolean;
   dryRun?: boolean;
   lockTimeoutSeconds?: number;
+  /** run these versions' recorded downs even if neomig cannot vouch for them (after review; audited) */
+  trustRecorded?: string[];
+  /** why, for the audit event of trustRecorded */
+  trustReason?: string;
 }
 
 /** The library API the CLI is built on. Every method opens and closes its own resources except the
@@ -128,6 +142,8 @@ export interface Migrator {
   baseline(version: string, description?: string): Promise<BaselineResult>;
   repair(options?: { dryRun?: boolean }): Promise<RepairResult>;
   clean(): Promise<CleanResult>;
+  /** rewrites migrations/neomig.sum from the files */
+  hash(options?: HashOptions): Promise<HashResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

@@ -50,7 +50,8 @@ describe('neomig create', () => {
     const first = await neomig(['create', 'add people'], dir);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(
-      '✓ Created migration 1.0.0 (add people):\n  migrations/V1.0.0__add_people.up.cypher\n  migrations/V1.0.0__add_people.down.cypher\n',
+      '✓ Created migration 1.0.0 (add people):\n  migrations/V1.0.0__add_people.up.cypher\n  migrations/V1.0.0__add_people.down.cypher\n'
+        + '  migrations/neomig.sum (updated: run `neomig hash` after you edit the new files)\n',
     );
     const second = await neomig(['create', 'add cities', '--json'], dir);
     expect(second.code).toBe(0);
@@ -60,12 +61,14 @@ describe('neomig create', () => {
       version: '1.1.0',
       description: 'add cities',
       files: [path.join(migrations, 'V1.1.0__add_cities.up.cypher'), path.join(migrations, 'V1.1.0__add_cities.down.cypher')],
+      sumUpdated: true,
     });
     expect(readdirSync(migrations).sort()).toEqual([
       'V1.0.0__add_people.down.cypher',
       'V1.0.0__add_people.up.cypher',
       'V1.1.0__add_cities.down.cypher',
       'V1.1.0__add_cities.up.cypher',
+      'neomig.sum',
     ]);
     // the templates name their version and their partner file
     const peopleUp = readFileSync(path.join(migrations, 'V1.0.0__add_people.up.cypher'), 'utf8');
@@ -99,6 +102,11 @@ describe('neomig create', () => {
       'CREATE (:City {name: "London"});\nMATCH (p:Person {name: "Ada"}), (c:City {name: "London"}) CREATE (p)-[:LIVES_IN]->(c);');
     append(path.join(migrations, 'V1.1.0__add_cities.down.cypher'), 'MATCH (c:City) DETACH DELETE c;');
 
+    // the edited files no longer match the lines create wrote: hashed after the deliberate edit
+    const unhashed = await neomig(['validate', '--offline'], dir);
+    expect(unhashed.code).toBe(3);
+    expect(unhashed.stdout).toContain('V1.0.0__add_people.up.cypher differs from its line in neomig.sum');
+    expect((await neomig(['hash', '--offline'], dir)).code).toBe(0);
     const valid = await neomig(['validate', '--offline'], dir);
     expect(valid.code).toBe(0);
     expect(valid.stdout).toContain('2 migrations valid');
@@ -147,8 +155,8 @@ describe('neomig create', () => {
     const created = await neomig(['create', 'tag people', '--ts', '--json'], dir);
     expect(created.code).toBe(0);
     const file = path.join(migrations, 'V1.0.0__tag_people.ts');
-    expect(created.json()).toEqual({ ok: true, command: 'create', version: '1.0.0', description: 'tag people', files: [file] });
-    expect(readdirSync(migrations)).toEqual(['V1.0.0__tag_people.ts']);
+    expect(created.json()).toEqual({ ok: true, command: 'create', version: '1.0.0', description: 'tag people', files: [file], sumUpdated: true });
+    expect(readdirSync(migrations).sort()).toEqual(['V1.0.0__tag_people.ts', 'neomig.sum']);
 
     const template = readFileSync(file, 'utf8');
     expect(template).toMatch(/^import \{ defineMigration \} from 'neomig';$/m);
@@ -160,6 +168,7 @@ describe('neomig create', () => {
       .replace('async down(ctx) {', "async down(ctx) {\n    await ctx.run('MATCH (p:Person)-[:TAGGED]->(t:Tag) DETACH DELETE p, t');");
     expect(filled.match(/ctx\.run\('(CREATE|MATCH) \(/g)).toHaveLength(2);
     writeFileSync(file, filled);
+    expect((await neomig(['hash', '--offline'], dir)).code).toBe(0);
 
     const valid = await neomig(['validate', '--offline'], dir);
     expect(valid.code, valid.stderr).toBe(0);

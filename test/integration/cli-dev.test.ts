@@ -5,7 +5,7 @@
  * test/unit/cli-dev.test.ts; this file checks what dev does to a real Neo4j.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
@@ -304,6 +304,42 @@ export default defineMigration({
       await interrupt(dev);
       expect(dev.exit, dev.describe()).toEqual({ code: 0, signal: null });
       expect(await locks()).toBe(0);
+    } finally {
+      dev.kill();
+    }
+  }, 90_000);
+
+  it('with neomig.sum: dev records what it applies, so an edited TypeScript migration re-runs and the sum stays valid', async () => {
+    const ts = (label: string) => `export default {
+  async up(ctx) { await ctx.run('CREATE (:${label})'); },
+  async down(ctx) { await ctx.run('MATCH (n:${label}) DELETE n'); },
+};
+`;
+    const dir = project({ [`${M}/V1.0.0__things.ts`]: ts('Old') });
+    expect((await runCli(['hash', '--offline'], { cwd: dir })).code).toBe(0);
+    const sum = () => readFileSync(path.join(dir, M, 'neomig.sum'), 'utf8');
+    const before = sum();
+    const dev = new Dev(dir);
+    try {
+      await cycleDone(dev, 0, 'the first cycle', /\[dev\] starting/);
+      expect(await labels()).toEqual({ Old: 1 });
+
+      let mark = dev.stderr.length;
+      writeFiles(dir, { [`${M}/V1.0.0__things.ts`]: ts('New') });
+      await cycleDone(dev, mark, 'the re-run cycle', /\[dev\] changed V1\.0\.0__things\.ts/);
+      expect(await labels(), dev.describe()).toEqual({ New: 1 });
+      expect(sum()).not.toBe(before);
+
+      // a new file is applied and gets its line
+      mark = dev.stderr.length;
+      writeFiles(dir, { [`${M}/V1.1.0__more.ts`]: ts('More') });
+      await cycleDone(dev, mark, 'the new-file cycle', /\[dev\] added V1\.1\.0__more\.ts/);
+      expect(await labels(), dev.describe()).toEqual({ More: 1, New: 1 });
+      expect(sum()).toContain('V1.1.0__more.ts ');
+      expect((await runCli(['validate', '--offline'], { cwd: dir })).code).toBe(0);
+
+      await interrupt(dev);
+      expect(dev.exit, dev.describe()).toEqual({ code: 0, signal: null });
     } finally {
       dev.kill();
     }

@@ -75,6 +75,7 @@ describe('neomig create', () => {
       '✓ Created migration 1.0.0 (add books index):',
       `  ${path.join('migrations', 'V1.0.0__add_books_index.up.cypher')}`,
       `  ${path.join('migrations', 'V1.0.0__add_books_index.down.cypher')}`,
+      `  ${path.join('migrations', 'neomig.sum')} (updated: run \`neomig hash\` after you edit the new files)`,
       '',
     ].join('\n'));
     const second = await runCli(['create', 'Backfill ISBNs!'], { cwd: dir });
@@ -85,7 +86,16 @@ describe('neomig create', () => {
       'V1.0.0__add_books_index.up.cypher',
       'V1.1.0__backfill_isbns.down.cypher',
       'V1.1.0__backfill_isbns.up.cypher',
+      'neomig.sum',
     ]);
+    // a new folder starts with the integrity file, in version order, total first
+    expect(readFileSync(path.join(dir, 'migrations', 'neomig.sum'), 'utf8')).toMatch(new RegExp([
+      '^total [0-9a-f]{64}',
+      'V1\\.0\\.0__add_books_index\\.up\\.cypher [0-9a-f]{64}',
+      'V1\\.0\\.0__add_books_index\\.down\\.cypher [0-9a-f]{64}',
+      'V1\\.1\\.0__backfill_isbns\\.up\\.cypher [0-9a-f]{64}',
+      'V1\\.1\\.0__backfill_isbns\\.down\\.cypher [0-9a-f]{64}\\n$',
+    ].join('\\n')));
     const up = readFileSync(path.join(dir, 'migrations', 'V1.1.0__backfill_isbns.up.cypher'), 'utf8');
     expect(up.startsWith('// ---\n')).toBe(true);
     for (const key of ['description', 'dependsOn', 'requires', 'validate', 'transaction', 'timeout', 'irreversible']) expect(up).toContain(`// # ${key}:`);
@@ -112,6 +122,7 @@ describe('neomig create', () => {
       version: '1.0.0',
       description: 'init',
       files: [path.join(dir, 'migrations', 'V1.0.0__init.up.cypher'), path.join(dir, 'migrations', 'V1.0.0__init.down.cypher')],
+      sumUpdated: true,
     });
   });
 

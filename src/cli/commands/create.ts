@@ -11,6 +11,7 @@ import { NeomigError } from '../../errors.js';
 import { migrationFileNames, parseMigrationFileName } from '../../core/filename.js';
 import { bumpVersion, maxVersion, parseVersion } from '../../core/version.js';
 import type { MigrationType } from '../../core/types.js';
+import { recordCreated, sumPath } from '../../discovery/integrity.js';
 import { action, type CliState } from '../context.js';
 import { addCommonOptions } from '../options.js';
 import { examples } from './shared.js';
@@ -33,6 +34,8 @@ export interface CreateResult {
   description: string;
   /** absolute paths of the files written */
   files: string[];
+  /** the folder held no migration before: a new project, which starts with neomig.sum */
+  folderWasNew: boolean;
 }
 
 export function createMigration(req: CreateRequest): CreateResult {
@@ -90,7 +93,7 @@ export function createMigration(req: CreateRequest): CreateResult {
     }
     throw e;
   }
-  return { version, description: values.description, files };
+  return { version, description: values.description, files, folderWasNew: existing.length === 0 };
 }
 
 function fill(template: string, values: Record<string, string>): string {
@@ -132,9 +135,14 @@ export function registerCreate(program: Command, state: CliState): void {
         version: o.version,
         bump: o.major ? 'major' : o.patch ? 'patch' : 'minor',
       });
+      const sum = await recordCreated(config.migrationsDir, result.files, result.folderWasNew);
       const p = ctx.output.paint;
       ctx.output.print(`${p.green('✓')} Created migration ${p.bold(result.version)} (${result.description}):`);
       for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
-      return { result: { version: result.version, description: result.description, files: result.files } };
+      if (!sum && existsSync(sumPath(config.migrationsDir))) {
+        ctx.output.log(p.yellow('warning: neomig.sum is damaged (a merge conflict or a hand edit) and was not updated; run `neomig hash`'));
+      }
+      if (sum) ctx.output.print(`  ${path.relative(ctx.io.cwd, sumPath(config.migrationsDir))} ${p.gray('(updated: run `neomig hash` after you edit the new files)')}`);
+      return { result: { version: result.version, description: result.description, files: result.files, sumUpdated: sum } };
     }));
 }

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { NeomigError } from '../../errors.js';
+import { SUM_FILE } from '../../core/integrity.js';
 import { parseVersion, compareVersions } from '../../core/version.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import type { Migrator } from '../../runner/types.js';
@@ -16,6 +17,7 @@ import { action, isDebug, type CliState, type CommandOutcome } from '../context.
 import { addCommonOptions, lockTimeoutOption } from '../options.js';
 import type { Output } from '../output.js';
 import { renderError } from '../render/error.js';
+import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
 import { examples, presentRun } from './shared.js';
 
 export interface DevOptions {
@@ -27,6 +29,8 @@ export interface DevOptions {
   signal?: AbortSignal;
   /** the migrator to drive (default: a new one for `config`) */
   migrator?: Migrator;
+  /** --trust-recorded / --trust-reason, passed to every cycle's up */
+  trust?: { trustRecorded?: string[]; trustReason?: string };
 }
 
 interface DevSummary {
@@ -58,13 +62,15 @@ export async function runDev(config: ResolvedConfig, output: Output, options: De
   }
   const m = migrator;
   const summary: DevSummary = { cycles: 0, failedCycles: 0, applied: [] };
+  // what this session applied itself: the only recorded downs dev vouches for beyond files and neomig.sum
+  const vouched = new Map<string, string>();
   const p = output.errPaint;
 
   const cycle = async (reason: string) => {
     summary.cycles++;
     output.log(p.cyan(`[dev] ${reason}`));
     try {
-      const outcome = await presentRun(() => m.up({ allowChanged: isUnreleased }), output);
+      const outcome = await presentRun(() => m.up({ allowChanged: isUnreleased, vouched, ...options.trust }), output);
       const applied = (outcome.result.applied as { version: string }[] | undefined) ?? [];
       summary.applied.push(...applied.map((s) => s.version));
       if (outcome.error) summary.failedCycles++;
@@ -97,7 +103,12 @@ export async function runDev(config: ResolvedConfig, output: Output, options: De
   const { signal, dispose } = stopSignal(options.signal);
   mkdirSync(config.migrationsDir, { recursive: true });
   const { watch } = await import('chokidar');
-  const watcher = watch(config.migrationsDir, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 25 } });
+  const watcher = watch(config.migrationsDir, {
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 25 },
+    // dev writes neomig.sum itself after applying; that write is no reason for another cycle
+    ignored: (file: string) => path.basename(file).startsWith(SUM_FILE),
+  });
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
   watcher.on('all', (event, file) => {
@@ -147,7 +158,7 @@ function stopSignal(given: AbortSignal | undefined): { signal: AbortSignal; disp
   };
 }
 
-interface DevCliOptions {
+interface DevCliOptions extends TrustCliOptions {
   released?: string;
 }
 
@@ -157,8 +168,13 @@ export function registerDev(program: Command, state: CliState): void {
     .description('watch the migrations folder: apply new files; re-run changed, unreleased ones (down, then up)')
     .option('--released <version>', 'versions up to this one are released: never re-run, a change to them is drift')
     .addOption(lockTimeoutOption());
+  for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples('neomig dev --env local', 'neomig dev --released 1.4.0   # 1.4.0 and below are in production; never re-run them'))
     .action(action<DevCliOptions>('dev', state, async (ctx) =>
-      runDev(await ctx.config(), ctx.output, { released: ctx.options.released, migrator: await ctx.migrator() })));
+      runDev(await ctx.config(), ctx.output, {
+        released: ctx.options.released,
+        migrator: await ctx.migrator(),
+        trust: trustOf(ctx.options),
+      })));
 }

@@ -2,9 +2,10 @@
 import { Option, type Command } from 'commander';
 import { action, requireConfirmation, type CliState } from '../context.js';
 import { addCommonOptions, dryRunOption, lockTimeoutOption, positiveInteger, yesOption } from '../options.js';
+import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
 import { examples, parseTarget, presentRun } from './shared.js';
 
-interface DownCliOptions {
+interface DownCliOptions extends TrustCliOptions {
   to?: string;
   steps?: number;
   all?: boolean;
@@ -22,11 +23,13 @@ export function registerDown(program: Command, state: CliState): void {
     .addOption(dryRunOption())
     .addOption(yesOption('reversing migrations on a protected environment'))
     .addOption(lockTimeoutOption());
+  for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig down                      # reverse the newest migration',
       'neomig down --to 1.0.0 --dry-run # show what reversing to 1.0.0 would run',
       'neomig down --steps 2 --env production --yes',
+      'neomig down --trust-recorded 1.4.0 --trust-reason "reviewed the recorded down in PR 812"',
     ))
     .action(action<DownCliOptions>('down', state, async (ctx) => {
       const o = ctx.options;
@@ -35,6 +38,6 @@ export function registerDown(program: Command, state: CliState): void {
       if (!o.dryRun) requireConfirmation(config, o.yes, 'down');
       const migrator = await ctx.migrator();
       const target = to !== undefined ? { to } : o.all ? { all: true } : { steps: o.steps ?? 1 };
-      return presentRun(() => migrator.down({ dryRun: o.dryRun === true, ...target }), ctx.output);
+      return presentRun(() => migrator.down({ dryRun: o.dryRun === true, ...target, ...trustOf(o) }), ctx.output);
     }));
 }

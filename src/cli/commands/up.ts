@@ -2,9 +2,10 @@
 import { Option, type Command } from 'commander';
 import { action, type CliState } from '../context.js';
 import { addCommonOptions, dryRunOption, lockTimeoutOption } from '../options.js';
+import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
 import { examples, parseTarget, presentRun } from './shared.js';
 
-interface UpCliOptions {
+interface UpCliOptions extends TrustCliOptions {
   to?: string;
   dryRun?: boolean;
 }
@@ -17,6 +18,7 @@ export function registerUp(program: Command, state: CliState): void {
     .addOption(dryRunOption())
     .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
     .addOption(lockTimeoutOption());
+  for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig up',
@@ -26,6 +28,6 @@ export function registerUp(program: Command, state: CliState): void {
     .action(action<UpCliOptions>('up', state, async (ctx) => {
       const to = parseTarget(ctx.options.to);
       const migrator = await ctx.migrator();
-      return presentRun(() => migrator.up({ to, dryRun: ctx.options.dryRun === true }), ctx.output);
+      return presentRun(() => migrator.up({ to, dryRun: ctx.options.dryRun === true, ...trustOf(ctx.options) }), ctx.output);
     }));
 }

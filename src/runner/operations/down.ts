@@ -4,6 +4,7 @@ import { NeomigError } from '../../errors.js';
 import { errorMessage } from '../../neo4j/errors.js';
 import { MigrationRunError, describePlan, emptyResult, pendingOf } from '../results.js';
 import type { MigratorSession } from '../session.js';
+import { trustFor } from '../trust.js';
 import type { DownOptions, RunResult } from '../types.js';
 
 /** Reverses applied migrations newest first with their recorded downs. */
@@ -13,17 +14,23 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
     const c = await session.connect();
     const states = await session.statesOf(session.historyOf(c), local);
     const plan = planDown(states, options);
+    // a dry run refuses what the run would refuse (exit 3), so a pipeline learns it before the real run
+    const trust = await trustFor(session, c, options);
+    for (const step of plan.steps) await trust.check(step.applied!, step.migration, true);
     return { ...emptyResult('down', true, plan), pending: pendingOf(states, []), plan: describePlan(plan) };
   }
-  return session.withLock(options.lockTimeoutSeconds, async ({ history, lock, steps }) => {
+  return session.withLock(options.lockTimeoutSeconds, async ({ client, history, lock, steps }) => {
     const states = await session.statesOf(history, local);
     const plan = planDown(states, options);
     const result = emptyResult('down', false, plan);
+    // every recorded down is vouched for before the first one runs: a refusal leaves the graph as it was
+    const trust = await trustFor(session, client, options);
+    for (const step of plan.steps) await trust.check(step.applied!, step.migration, true);
     for (const step of plan.steps) {
       lock.assertHeld();
       const started = performance.now();
       try {
-        result.applied.push(await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, step.migration), 'requested'));
+        result.applied.push(await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, step.migration, trust), 'requested'));
       } catch (e) {
         const error = e instanceof NeomigError ? e : new NeomigError('MIGRATION_FAILED', errorMessage(e), { version: step.version });
         await history.auditDownFailed(step.version, Math.round(performance.now() - started), error.details.neo4jCode, error.message);

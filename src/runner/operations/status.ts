@@ -1,5 +1,7 @@
-import { currentVersion } from '../../core/reconcile.js';
+import { currentVersion, reconcile } from '../../core/reconcile.js';
+import { tamperedIssues } from '../../core/recorded.js';
 import { readLock } from '../../neo4j/lock.js';
+import { integrityIssues } from '../integrity.js';
 import type { MigratorSession } from '../session.js';
 import type { StatusResult } from '../types.js';
 
@@ -7,8 +9,10 @@ import type { StatusResult } from '../types.js';
 export async function status(session: MigratorSession): Promise<StatusResult> {
   const local = await session.load();
   const c = await session.connect();
-  const states = await session.statesOf(session.historyOf(c), local);
-  const issues = session.issuesOf(local, states);
+  const history = await session.historyOf(c).readAll();
+  const states = reconcile(local, history);
+  const integrity = await integrityIssues(session.config.migrationsDir);
+  const issues = [...session.issuesOf(local, states), ...integrity, ...tamperedIssues(history)];
   const lock = await readLock(c, session.config.labels.lock);
   return { server: c.server, current: currentVersion(states), migrations: states, issues, lock };
 }

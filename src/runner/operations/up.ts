@@ -9,7 +9,9 @@ import type { HistoryStore } from '../../neo4j/history.js';
 import { checkPreconditions } from '../preconditions.js';
 import { MigrationRunError, describePlan, emptyResult, failureMessage, pendingOf } from '../results.js';
 import { type MigratorSession, failOn } from '../session.js';
+import { integrityIssues, vouchApplied } from '../integrity.js';
 import { StepFailed, localDown } from '../steps.js';
+import { trustFor } from '../trust.js';
 import type { RunResult, StepReport, UpOptions } from '../types.js';
 
 /** Applies pending migrations in order; with `atomic`, a failure reverses what this run applied. */
@@ -30,6 +32,11 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     }
     const upOptions: UpPlanOptions = { to: options.to, outOfOrder: config.outOfOrder, rerun };
     const plan = planUp(states, upOptions);
+    // neomig.sum, when present: every file must match its line. dev applies edited files itself and
+    // records them, so it tolerates the files of the migrations it is about to (re-)apply.
+    const devApplies = new Set(options.vouched ? plan.steps.map((s) => s.version) : []);
+    const integrity = (await integrityIssues(config.migrationsDir)).filter((i) => !devApplies.has(i.version));
+    failOn(integrity, 'the migration files do not match neomig.sum');
     failOn(await checkPreconditions(plan.steps, c.server, () => callableNames(c)), 'preconditions not met');
     return { states, plan };
   };
@@ -45,9 +52,12 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     const result = emptyResult('up', false, plan);
     // dev mode: a changed, unreleased migration is reversed with its recorded down before its new up runs
     const rerun = plan.steps.filter((s) => s.applied?.status === 'applied');
+    // the local file changed, so only neomig.sum or what this dev session applied can vouch for the recorded down
+    const trust = await trustFor(session, c, options, options.vouched);
+    for (const step of rerun) await trust.check(step.applied!, undefined, true);
     for (const step of [...rerun].reverse()) {
       lock.assertHeld();
-      await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined), 'requested');
+      await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined, trust), 'requested');
       await history.markRolledBack(step.version, 0);
     }
     const reversedForRerun = new Set(rerun.map((s) => s.version));
@@ -57,6 +67,7 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
       lock.assertHeld();
       try {
         done.push({ report: await steps.up(step.migration!), migration: step.migration! });
+        if (options.vouched) await vouchApplied(config.migrationsDir, step.migration!, options.vouched);
       } catch (e) {
         if (!(e instanceof StepFailed)) throw e;
         result.failed = e.failure;

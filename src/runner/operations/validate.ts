@@ -1,7 +1,10 @@
 import { planUp } from '../../core/plan.js';
+import { reconcile } from '../../core/reconcile.js';
+import { tamperedIssues } from '../../core/recorded.js';
 import { validateLocal } from '../../core/validate.js';
 import { NeomigError } from '../../errors.js';
 import { callableNames } from '../../neo4j/catalog.js';
+import { integrityIssues } from '../integrity.js';
 import { checkPreconditions } from '../preconditions.js';
 import type { MigratorSession } from '../session.js';
 import type { ValidateResult } from '../types.js';
@@ -9,10 +12,12 @@ import type { ValidateResult } from '../types.js';
 /** Files, names, metadata and dependencies; with a database also checksums, history and preconditions. */
 export async function validate(session: MigratorSession, options: { offline?: boolean } = {}): Promise<ValidateResult> {
   const local = await session.load();
-  if (options.offline) return { offline: true, migrations: local.length, issues: validateLocal(local) };
+  const integrity = await integrityIssues(session.config.migrationsDir);
+  if (options.offline) return { offline: true, migrations: local.length, issues: [...validateLocal(local), ...integrity] };
   const c = await session.connect();
-  const states = await session.statesOf(session.historyOf(c), local);
-  const issues = session.issuesOf(local, states);
+  const history = await session.historyOf(c).readAll();
+  const states = reconcile(local, history);
+  const issues = [...session.issuesOf(local, states), ...integrity, ...tamperedIssues(history)];
   try {
     const plan = planUp(states, { outOfOrder: session.config.outOfOrder });
     issues.push(...(await checkPreconditions(plan.steps, c.server, () => callableNames(c))));
