@@ -75,9 +75,9 @@ function parseJson(text: string, file: string): unknown {
 async function importModule(file: string): Promise<unknown> {
   const { createJiti } = await import('jiti');
   // a config only needs defineConfig: resolving 'neomig' to the light define module keeps the driver unloaded
-  const { ownModule } = await import('../self.js');
+  const { SELF_URL, ownModule } = await import('../self.js');
   const define = ownModule('define');
-  const jiti = createJiti(import.meta.url, { moduleCache: false, alias: define ? { neomig: define } : {} });
+  const jiti = createJiti(SELF_URL, { moduleCache: false, alias: define ? { neomig: define } : {} });
   let exported: unknown;
   try {
     exported = await jiti.import(file, { default: true });
