@@ -4,7 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { Output, type Io } from './output.js';
+import { Output, type Io, type Stream } from './output.js';
 import type { CliState } from './context.js';
 import { createProgram } from './program.js';
 import { renderError } from './render/error.js';
@@ -41,11 +41,34 @@ export async function run(argv: string[], io: Io): Promise<ExitCode> {
 
 /** The process entry used by bin/neomig. */
 export async function main(): Promise<void> {
-  const code = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  const io = { stdout: pipeSafe(process.stdout), stderr: pipeSafe(process.stderr), env: process.env, cwd: process.cwd() };
+  const code = await run(process.argv.slice(2), io);
   process.exitCode = code;
   // Safety net: if a socket or timer outlives the command, do not hang a CI job. Unref'd, so a
   // clean run exits at once and output already written is never cut short.
   setTimeout(() => process.exit(code), 3000).unref();
+}
+
+/**
+ * A process stream whose reader may go away (`neomig up --help | head -1`). Once it has, writes are
+ * dropped instead of crashing on EPIPE with a stack trace; the command still finishes, because a
+ * migration must not stop halfway when nobody reads its output, and exits with its own code.
+ */
+function pipeSafe(stream: NodeJS.WriteStream): Stream {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    closed = true;
+  });
+  return {
+    write: (chunk) => !closed && stream.write(chunk),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  };
 }
 
 function usageDocument(io: Io, argv: string[], e: CommanderError, captured: string): void {
