@@ -9,7 +9,7 @@ import { readConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Migrator } from '../runner/types.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
-import { Output, type Io } from './output.js';
+import { Output, colorModeOf, type Io } from './output.js';
 import { flagsLayer, type CommonOptions } from './options.js';
 import { errorJson, renderError } from './render/error.js';
 import { ProgressRenderer } from './render/progress.js';
@@ -52,7 +52,7 @@ export function action<O>(name: CommandName, state: CliState, handler: Handler<O
     const cmd = args[args.length - 1] as Command;
     const options = cmd.opts<O & CommonOptions>();
     const io = state.io;
-    const output = new Output(io, { json: options.json === true, color: options.color !== false });
+    const output = new Output(io, { json: options.json === true, color: colorModeOf(options.color) });
     // Known before the config is read, so even a config error cannot print them.
     output.addSecret(options.password);
     output.addSecret(io.env.NEO4J_PASSWORD);
