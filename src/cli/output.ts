@@ -134,7 +134,11 @@ export class Output {
     return this.io.stderr.isTTY === true;
   }
 
+  /** The width tables fit on stdout: COLUMNS when set, else the terminal's width, else 80 (a pipe, a CI log). */
   get columns(): number {
-    return this.io.stdout.columns ?? 120;
+    const fromEnv = Number(this.io.env.COLUMNS);
+    if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+    if (this.io.stdout.isTTY && this.io.stdout.columns) return this.io.stdout.columns;
+    return 80;
   }
 }

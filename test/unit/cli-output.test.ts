@@ -116,6 +116,16 @@ describe('Output', () => {
     expect(io.err()).toBe('a log line\n');
   });
 
+  it.each<[string, Record<string, string>, boolean, number | undefined, number]>([
+    ['a pipe', {}, false, undefined, 80],
+    ['a terminal', {}, true, 132, 132],
+    ['COLUMNS on a pipe', { COLUMNS: '100' }, false, undefined, 100],
+    ['COLUMNS on a terminal', { COLUMNS: '60' }, true, 132, 60],
+  ])('fits tables to %s', (_, env, isTTY, columns, expected) => {
+    const io: Io = { stdout: { write: () => true, isTTY, columns }, stderr: { write: () => true }, env, cwd: '/' };
+    expect(new Output(io, { json: false, color: false }).columns).toBe(expected);
+  });
+
   it('writes every duration in the JSON document in whole milliseconds', () => {
     const io = fakeIo();
     new Output(io, { json: true, color: false }).document({
