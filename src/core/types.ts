@@ -93,6 +93,9 @@ export interface LocalMigration {
   /** checksum of the down script, if any */
   downChecksum?: string;
   meta: MigrationMeta;
+  /** true when the up holds no statement yet (a fresh template): a warning for status and validate,
+   *  refused by up */
+  empty?: boolean;
 }
 
 export type AppliedStatus = 'applied' | 'failed' | 'rolled_back' | 'baseline';
@@ -184,7 +187,9 @@ export interface ValidationIssue {
     | 'dependency_order'
     | 'dependency_stranded'
     | 'down_missing'
-    | 'precondition';
+    | 'precondition'
+    /** a warning, not a problem: the up still holds no statement */
+    | 'still_template';
   version: string;
   file?: string;
   message: string;

@@ -101,6 +101,14 @@ describe('neomig create', () => {
     expect(readFileSync(path.join(dir, 'migrations', 'V1.1.0__backfill_isbns.down.cypher'), 'utf8')).toContain('Undoes V1.1.0__backfill_isbns.up.cypher');
   });
 
+  it('a fresh template is a warning for validate --offline, which exits 0', async () => {
+    const dir = project();
+    expect((await runCli(['create', 'x'], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['validate', '--offline'], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('✓ 1 migration valid (files only), 1 warning:\n  warning 1.0.0: V1.0.0__x.up.cypher: still the template: write at least one statement\n');
+  });
+
   it('bumps --major, --patch, or takes --version', async () => {
     const dir = project({ 'migrations/V1.4.2__x.cypher': 'RETURN 1;' });
     expect((await runCli(['create', 'p', '--patch', '--json'], { cwd: dir })).json().version).toBe('1.4.3');
@@ -182,7 +190,7 @@ describe('neomig validate --offline', () => {
     expect(r).toMatchObject({ code: 0, stdout: '✓ 2 migrations valid (files only).\n' });
     const j = await runCli(['validate', '--offline', '--json'], { cwd: dir });
     expect(j.code).toBe(0);
-    expect(j.json()).toEqual({ ok: true, command: 'validate', offline: true, migrations: 2, issues: [] });
+    expect(j.json()).toEqual({ ok: true, command: 'validate', offline: true, migrations: 2, issues: [], warnings: [] });
   });
 
   it('exits 3 with the issues for an unmet dependency', async () => {

@@ -74,6 +74,7 @@ describe('renderStatus', () => {
     current: '1.1.0',
     lock: null,
     issues: [{ kind: 'checksum_changed', version: '1.1.0', message: 'V1.1.0__d.up.cypher changed since it was applied' }],
+    warnings: [],
     migrations: [
       state('1.0.0', 'applied', { applied: applied('1.0.0'), local: local('1.0.0') }),
       state('1.1.0', 'applied', { applied: applied('1.1.0'), local: local('1.1.0'), checksumChanged: true }),

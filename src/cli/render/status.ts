@@ -51,10 +51,11 @@ export function renderStatus(result: StatusResult, paint: Paint, layout: StatusL
   }
   lines.push('');
   lines.push(countLine(result.migrations));
-  if (result.issues.length) {
+  for (const [list, word] of [[result.issues, 'issue'], [result.warnings, 'warning']] as const) {
+    if (!list.length) continue;
     lines.push('');
-    lines.push(paint.yellow(`${plural(result.issues.length, 'issue')}:`));
-    for (const issue of result.issues) {
+    lines.push(paint.yellow(`${plural(list.length, word)}:`));
+    for (const issue of list) {
       const prefix = `  ! ${issue.version}  `;
       const [first = '', ...more] = wide ? [issue.message] : wrap(issue.message, Math.max(20, width - prefix.length));
       lines.push(`  ${paint.yellow('!')} ${issue.version}  ${first}`, ...more.map((m) => `${' '.repeat(prefix.length)}${m}`));
@@ -124,6 +125,7 @@ export function notes(m: MigrationState): string[] {
   if (m.status === 'failed' && m.applied) out.push(m.applied.reversed ? 'failed, reversed' : 'failed, NOT reversed');
   if (m.status === 'pending' && m.applied?.status === 'rolled_back') out.push('rolled back');
   if (m.applied?.irreversible || m.local?.meta.irreversible) out.push('irreversible');
+  if (m.local?.empty && m.status === 'pending') out.push('still the template');
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { currentVersion } from '../../core/reconcile.js';
+import { validateWarnings } from '../../core/validate.js';
 import { readLock } from '../../neo4j/lock.js';
 import type { MigratorSession } from '../session.js';
 import type { StatusResult } from '../types.js';
@@ -10,5 +11,5 @@ export async function status(session: MigratorSession): Promise<StatusResult> {
   const states = await session.statesOf(session.historyOf(c), local);
   const issues = session.issuesOf(local, states);
   const lock = await readLock(c, session.config.labels.lock);
-  return { server: c.server, current: currentVersion(states), migrations: states, issues, lock };
+  return { server: c.server, current: currentVersion(states), migrations: states, issues, warnings: validateWarnings(local), lock };
 }

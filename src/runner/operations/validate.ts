@@ -1,5 +1,5 @@
 import { planUp } from '../../core/plan.js';
-import { validateLocal } from '../../core/validate.js';
+import { validateLocal, validateWarnings } from '../../core/validate.js';
 import { NeomigError } from '../../errors.js';
 import { callableNames } from '../../neo4j/catalog.js';
 import { checkPreconditions } from '../preconditions.js';
@@ -9,7 +9,8 @@ import type { ValidateResult } from '../types.js';
 /** Files, names, metadata and dependencies; with a database also checksums, history and preconditions. */
 export async function validate(session: MigratorSession, options: { offline?: boolean } = {}): Promise<ValidateResult> {
   const local = await session.load();
-  if (options.offline) return { offline: true, migrations: local.length, issues: validateLocal(local) };
+  const warnings = validateWarnings(local);
+  if (options.offline) return { offline: true, migrations: local.length, issues: validateLocal(local), warnings };
   const c = await session.connect();
   const states = await session.statesOf(session.historyOf(c), local);
   const issues = session.issuesOf(local, states);
@@ -20,5 +21,5 @@ export async function validate(session: MigratorSession, options: { offline?: bo
     if (!(e instanceof NeomigError) || e.code !== 'VALIDATION') throw e;
     issues.push({ kind: 'dependency_missing', version: e.details.version ?? '', file: e.details.file, message: e.message });
   }
-  return { offline: false, migrations: local.length, issues };
+  return { offline: false, migrations: local.length, issues, warnings };
 }
