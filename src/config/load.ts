@@ -23,13 +23,29 @@ export function findConfigFile(dir: string): string | null {
   return found[0] ?? null;
 }
 
+/**
+ * The config file for a command run in `cwd`: the nearest one in `cwd` or a folder above it, as git,
+ * eslint and Prisma look for theirs, so that `cd src && neomig create x` still uses the project's
+ * config and its migrations folder. The search stops at the repository root (a folder holding `.git`)
+ * or the filesystem root; null when there is none.
+ */
+export function findConfigUpwards(cwd: string): string | null {
+  for (let dir = path.resolve(cwd); ; ) {
+    const found = findConfigFile(dir);
+    if (found) return found;
+    const parent = path.dirname(dir);
+    if (existsSync(path.join(dir, '.git')) || parent === dir) return null;
+    dir = parent;
+  }
+}
+
 /** Reads and validates a config file. */
 export async function loadConfigFile(file: string): Promise<NeomigConfig> {
   const absolute = path.resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new NeomigError('CONFIG', `Config file not found: ${absolute}`, {
       file: absolute,
-      hint: 'Check the --config path (or NEOMIG_CONFIG); without it neomig looks for neomig.config.{ts,js,mjs,json,yaml} in the current directory.',
+      hint: 'Check the --config path (or NEOMIG_CONFIG); without it neomig looks for neomig.config.{ts,js,mjs,json,yaml} in the current directory and the folders above it, up to the repository root.',
     });
   }
   const ext = path.extname(absolute).slice(1).toLowerCase();
