@@ -238,7 +238,7 @@ describe('lock and connection', () => {
     const dir = project({ ...BOOKS, 'neomig.config.json': JSON.stringify({ password: `${wrong}-file` }) });
     const viaEnv = await neomig(['status'], dir, { NEO4J_PASSWORD: wrong, NEO4J_USERNAME: user });
     expect(viaEnv.code).toBe(5);
-    expect(viaEnv.stderr).toMatch(/^error \[CONNECTION\] /);
+    expect(viaEnv.stderr).toMatch(/^Using neomig\.config\.json\nerror \[CONNECTION\] /);
     expect(viaEnv.stderr).toContain('hint');
     noPassword(viaEnv, wrong);
     const env: Record<string, string> = { ...connectionEnv(), NEO4J_USERNAME: user };
