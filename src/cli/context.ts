@@ -128,7 +128,8 @@ function configUsed(config: ResolvedConfig, output: Output, cwd: string): Record
   if (!config.configFile) return {};
   const shown = (file: string) => path.relative(cwd, file) || file;
   if (!output.json) {
-    output.log(output.errPaint.gray(`Using ${shown(config.configFile)}${config.envFile ? ` and ${shown(config.envFile)}` : ''}`));
+    const env = config.envFile ? ` and ${shown(config.envFile)}` : '';
+    output.log(output.errPaint.gray(`Using ${shown(config.configFile)}${env}`));
   }
   return { config: config.configFile, ...(config.envFile ? { envFile: config.envFile } : {}) };
 }

@@ -78,7 +78,8 @@ function reportUsageError(output: Output, argv: string[], e: CommanderError, com
   const command = commandOf(argv);
   if (e.code === 'commander.help') {
     // `neomig` alone: commander's help, which is what the user needs, on stderr
-    if (output.json) output.document({ ok: false, command, error: { code: 'USAGE', message: 'no command given', hint: 'Run neomig --help.' } });
+    const error = { code: 'USAGE', message: 'no command given', hint: 'Run neomig --help.' };
+    if (output.json) output.document({ ok: false, command, error });
     else output.writeErr(commanderText);
     return;
   }
@@ -86,7 +87,8 @@ function reportUsageError(output: Output, argv: string[], e: CommanderError, com
   const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
   const error = new NeomigError('USAGE', maskOptionValues(first.trim()), {
     commanderCode: e.code,
-    hint: `${suggestion ? `Did you mean ${suggestion}? ` : ''}${command ? `Run neomig ${command} --help for the options and examples.` : 'Run neomig --help for the commands.'}`,
+    hint: (suggestion ? `Did you mean ${suggestion}? ` : '')
+      + (command ? `Run neomig ${command} --help for the options and examples.` : 'Run neomig --help for the commands.'),
   });
   if (output.json) output.document({ ok: false, command, error: errorJson(error) });
   else output.log(renderError(error, output.errPaint));

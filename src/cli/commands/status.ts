@@ -20,7 +20,8 @@ export function registerStatus(program: Command, state: CliState): void {
     .action(action<{ wide?: boolean }>('status', state, async (ctx) => {
       const migrator = await ctx.migrator();
       const result = await migrator.status();
-      ctx.output.print(renderStatus(result, ctx.output.paint, { width: ctx.output.columns, wide: ctx.options.wide === true }));
+      const layout = { width: ctx.output.columns, wide: ctx.options.wide === true };
+      ctx.output.print(renderStatus(result, ctx.output.paint, layout));
       return { result: statusJson(result) };
     }));
 }

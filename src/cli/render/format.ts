@@ -40,7 +40,8 @@ export function truncate(text: string, width: number): string {
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  const words = text.split(/\s+/).filter(Boolean).flatMap((w) => w.match(new RegExp(`.{1,${Math.max(1, width)}}`, 'g')) ?? []);
+  const piece = new RegExp(`.{1,${Math.max(1, width)}}`, 'g');
+  const words = text.split(/\s+/).filter(Boolean).flatMap((w) => w.match(piece) ?? []);
   for (const word of words) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line);

@@ -21,7 +21,12 @@ const COMFORTABLE_DESCRIPTION = 24;
 const DROPPABLE = ['By', 'Type'];
 /** What is cut when the table is still too wide, in order, and down to how many characters (notes
  *  like "failed, NOT reversed" matter more than the rest of a description). */
-const CUTS: [string, number][] = [['Description', COMFORTABLE_DESCRIPTION], ['Notes', 20], ['Description', 12], ['Notes', 12]];
+const CUTS: [string, number][] = [
+  ['Description', COMFORTABLE_DESCRIPTION],
+  ['Notes', 20],
+  ['Description', 12],
+  ['Notes', 12],
+];
 const GAP = 2;
 
 interface Column {
