@@ -3,13 +3,14 @@
  * (imported lazily: it pulls in neo4j-driver); rendering progress; and turning the outcome or the
  * error into output and an exit code. Command handlers return their result and never exit.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { NeomigError } from '../errors.js';
 import { readConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Migrator } from '../runner/types.js';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js';
-import { Output, type Io } from './output.js';
+import { Output, colorModeOf, type Io } from './output.js';
 import { flagsLayer, type CommonOptions } from './options.js';
 import { errorJson, renderError } from './render/error.js';
 import { ProgressRenderer } from './render/progress.js';
@@ -52,12 +53,13 @@ export function action<O>(name: CommandName, state: CliState, handler: Handler<O
     const cmd = args[args.length - 1] as Command;
     const options = cmd.opts<O & CommonOptions>();
     const io = state.io;
-    const output = new Output(io, { json: options.json === true, color: options.color !== false });
+    const output = new Output(io, { json: options.json === true, color: colorModeOf(options.color) });
     // Known before the config is read, so even a config error cannot print them.
     output.addSecret(options.password);
     output.addSecret(io.env.NEO4J_PASSWORD);
 
     let config: Promise<ResolvedConfig> | undefined;
+    let used: Record<string, string> = {};
     let migrator: Migrator | undefined;
     let progress: ProgressRenderer | undefined;
     const ctx: CommandContext<O> = {
@@ -76,6 +78,7 @@ export function action<O>(name: CommandName, state: CliState, handler: Handler<O
           onSecret: (secret) => output.addSecret(secret),
         }).then((c) => {
           output.addSecret(c.connection.password);
+          used = configUsed(c, output, io.cwd);
           return c;
         })),
       migrator: async () => {
@@ -109,12 +112,26 @@ export function action<O>(name: CommandName, state: CliState, handler: Handler<O
     const exitCode: ExitCode = thrown !== undefined ? exitCodeFor(thrown) : (outcome?.exitCode ?? EXIT.OK);
     if (output.json) {
       const { ok: _ok, command: _command, ...result } = outcome?.result ?? {};
-      output.document({ ok: error === undefined, command: name, ...result, ...(error ? { error } : {}) });
+      output.document({ ok: error === undefined, command: name, ...used, ...result, ...(error ? { error } : {}) });
     } else if (thrown !== undefined) {
       output.log(renderError(thrown, output.errPaint, { debug: isDebug(io) }));
     }
     state.exitCode = exitCode;
   };
+}
+
+/**
+ * Says which config file (and .env) the command uses: a line on stderr for people, since the file may
+ * lie in a folder above the current one; the `config` (and `envFile`) members of the JSON document.
+ */
+function configUsed(config: ResolvedConfig, output: Output, cwd: string): Record<string, string> {
+  if (!config.configFile) return {};
+  const shown = (file: string) => path.relative(cwd, file) || file;
+  if (!output.json) {
+    const env = config.envFile ? ` and ${shown(config.envFile)}` : '';
+    output.log(output.errPaint.gray(`Using ${shown(config.configFile)}${env}`));
+  }
+  return { config: config.configFile, ...(config.envFile ? { envFile: config.envFile } : {}) };
 }
 
 /** `down`, `repair` and `baseline` on a `protected: true` environment need --yes. */

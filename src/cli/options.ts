@@ -12,7 +12,7 @@ export interface CommonOptions {
   config?: string;
   env?: string;
   json?: boolean;
-  /** false with --no-color */
+  /** true with --color, false with --no-color */
   color?: boolean;
   uri?: string;
   username?: string;
@@ -21,13 +21,14 @@ export interface CommonOptions {
   migrations?: string;
 }
 
-/** --config, --env, --json, --no-color, the connection flags and --migrations. */
+/** --config, --env, --json, --color/--no-color, the connection flags and --migrations. */
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <path>', 'config file (default: neomig.config.{ts,mts,js,mjs,json,yaml,yml} in the current directory; env NEOMIG_CONFIG)')
     .option('-e, --env <name>', 'environment from the config\'s `environments` (env NEOMIG_ENV)')
     .option('--json', 'print exactly one JSON document on stdout; logs go to stderr')
-    .option('--no-color', 'no colors (also NO_COLOR=1, or when stdout is not a terminal)')
+    .option('--color', 'colors even when the output is not a terminal (also FORCE_COLOR=1)')
+    .option('--no-color', 'no colors (also NO_COLOR=1; default: colors on a terminal only)')
     .option(`--${flagFor('uri')} <uri>`, 'Neo4j URI, e.g. neo4j+s://host (env NEO4J_URI)')
     .option(`--${flagFor('username')} <name>`, 'Neo4j user (env NEO4J_USERNAME)')
     .option(`--${flagFor('password')} <password>`, 'Neo4j password (env NEO4J_PASSWORD, preferred: flags show in process lists)')
@@ -40,8 +41,9 @@ export function lockTimeoutOption(): Option {
   return new Option(`--${flagFor('lock.timeoutSeconds')} <seconds>`, 'wait at most this long for the lock (env NEOMIG_LOCK_TIMEOUT; default 60)');
 }
 
-export function dryRunOption(): Option {
-  return new Option('--dry-run', 'print the plan and every statement; change nothing');
+/** --dry-run, described in the command's own words */
+export function dryRunOption(description = 'print the plan and every statement; change nothing'): Option {
+  return new Option('--dry-run', description);
 }
 
 export function yesOption(what: string): Option {

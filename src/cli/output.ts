@@ -48,19 +48,35 @@ export function painter(enabled: boolean): Paint {
   };
 }
 
-/** Color only for a terminal, never with NO_COLOR / NODE_DISABLE_COLORS / TERM=dumb / --no-color;
- *  FORCE_COLOR turns it on for pipes. */
-export function colorEnabled(stream: Stream, env: Io['env'], flag: boolean): boolean {
-  if (!flag) return false;
+/**
+ * Whether to color: `true` (the default) colors a terminal only, never with NO_COLOR /
+ * NODE_DISABLE_COLORS / TERM=dumb, and also a pipe with FORCE_COLOR; `false` (--no-color) never;
+ * `'always'` (--color) even a pipe. The flags win over the environment.
+ */
+export type ColorMode = boolean | 'always';
+
+export function colorEnabled(stream: Stream, env: Io['env'], mode: ColorMode): boolean {
+  if (mode === false) return false;
+  if (mode === 'always') return true;
   if ((env.NO_COLOR ?? '') !== '' || (env.NODE_DISABLE_COLORS ?? '') !== '' || env.TERM === 'dumb') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   return stream.isTTY === true;
 }
 
+/** The color mode chosen by --color / --no-color (the last one given wins), else the default. */
+export function colorModeOf(flag: boolean | undefined): ColorMode {
+  return flag === undefined ? true : flag ? 'always' : false;
+}
+
 export interface OutputOptions {
   json: boolean;
-  /** false with --no-color */
-  color: boolean;
+  color: ColorMode;
+}
+
+/** Durations (`elapsedMs`, `executionTimeMs`, any `...Ms`) in whole milliseconds: timers measure
+ *  fractions (291.324756) that no reader of a JSON document wants. */
+function wholeMilliseconds(key: string, value: unknown): unknown {
+  return typeof value === 'number' && key.endsWith('Ms') ? Math.round(value) : value;
 }
 
 export class Output {
@@ -111,14 +127,18 @@ export class Output {
 
   /** The single JSON document of a --json run. */
   document(doc: Record<string, unknown>): void {
-    this.io.stdout.write(this.redact(JSON.stringify(redactDeep(doc, this.secrets), null, 2)) + '\n');
+    this.io.stdout.write(this.redact(JSON.stringify(redactDeep(doc, this.secrets), wholeMilliseconds, 2)) + '\n');
   }
 
   get stderrIsTTY(): boolean {
     return this.io.stderr.isTTY === true;
   }
 
+  /** The width tables fit on stdout: COLUMNS when set, else the terminal's width, else 80 (a pipe, a CI log). */
   get columns(): number {
-    return this.io.stdout.columns ?? 120;
+    const fromEnv = Number(this.io.env.COLUMNS);
+    if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+    if (this.io.stdout.isTTY && this.io.stdout.columns) return this.io.stdout.columns;
+    return 80;
   }
 }

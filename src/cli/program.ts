@@ -35,7 +35,6 @@ export function createProgram(state: CliState, hooks: ProgramHooks): Command {
     .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError()
-    .showHelpAfterError('(run neomig <command> --help for the options and examples)')
     .configureOutput({
       writeOut: (text) => state.io.stdout.write(text),
       writeErr: (text) => hooks.writeErr(text),

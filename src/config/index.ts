@@ -4,11 +4,13 @@
  */
 import path from 'node:path';
 import type { EnvironmentConfig, NeomigConfig, ResolvedConfig } from './types.js';
-import { findConfigFile, loadConfigFile } from './load.js';
+import { readDotenv } from './dotenv.js';
+import { findConfigUpwards, loadConfigFile } from './load.js';
 import { resolveConfig } from './resolve.js';
 import { ENV, SETTINGS } from './settings.js';
 
-export { findConfigFile, loadConfigFile, CONFIG_EXTENSIONS } from './load.js';
+export { findConfigFile, findConfigUpwards, loadConfigFile, CONFIG_EXTENSIONS } from './load.js';
+export { parseDotenv, readDotenv } from './dotenv.js';
 export { resolveConfig, readEnvLayer, defaultInstalledBy, setPath, DEFAULTS } from './resolve.js';
 export { validateConfig } from './validate.js';
 export { SETTINGS, ENV, flagFor, settingForFlag, parseText } from './settings.js';
@@ -17,13 +19,17 @@ export type * from './types.js';
 export interface ReadConfigOptions {
   /** working directory: where the config file is looked for and relative flag paths start */
   cwd: string;
-  /** --config; falls back to NEOMIG_CONFIG, then neomig.config.* in cwd */
+  /** --config; falls back to NEOMIG_CONFIG, then the nearest neomig.config.* in cwd or above it */
   configPath?: string;
   /** --env; falls back to NEOMIG_ENV */
   env?: string;
   /** settings from CLI flags */
   flags?: EnvironmentConfig;
+  /** the environment; variables of a `.env` next to the config (or in cwd without one) are added to it
+   *  where unset, so TypeScript migrations see them too (default true) */
   processEnv?: Record<string, string | undefined>;
+  /** read the `.env` file (default true) */
+  dotenv?: boolean;
   /** called with every secret found in any layer (file, environments, env vars, flags), even ones a
    *  higher layer overrides, so the output layer can mask them all */
   onSecret?: (secret: string) => void;
@@ -32,7 +38,15 @@ export interface ReadConfigOptions {
 export async function readConfig(options: ReadConfigOptions): Promise<ResolvedConfig> {
   const processEnv = options.processEnv ?? {};
   const explicit = options.configPath ?? (processEnv[ENV.config]?.trim() || undefined);
-  const configFile = explicit ? path.resolve(options.cwd, explicit) : findConfigFile(options.cwd);
+  const configFile = explicit ? path.resolve(options.cwd, explicit) : findConfigUpwards(options.cwd);
+  const baseDir = configFile ? path.dirname(configFile) : options.cwd;
+  let envFile: string | null = null;
+  const dotenv = options.dotenv === false ? null : readDotenv(path.join(baseDir, '.env'));
+  if (dotenv) {
+    envFile = path.join(baseDir, '.env');
+    // variables already set win over the file
+    for (const [key, value] of Object.entries(dotenv)) if (processEnv[key] === undefined) processEnv[key] = value;
+  }
   const fileConfig: NeomigConfig = configFile ? await loadConfigFile(configFile) : {};
   if (options.onSecret) {
     for (const layer of [fileConfig, ...Object.values(fileConfig.environments ?? {}), options.flags ?? {}]) {
@@ -45,8 +59,9 @@ export async function readConfig(options: ReadConfigOptions): Promise<ResolvedCo
     env: options.env ?? null,
     processEnv,
     flags: options.flags,
-    baseDir: configFile ? path.dirname(configFile) : options.cwd,
+    baseDir,
     cwd: options.cwd,
     configFile,
+    envFile,
   });
 }

@@ -23,13 +23,29 @@ export function findConfigFile(dir: string): string | null {
   return found[0] ?? null;
 }
 
+/**
+ * The config file for a command run in `cwd`: the nearest one in `cwd` or a folder above it, as git,
+ * eslint and Prisma look for theirs, so that `cd src && neomig create x` still uses the project's
+ * config and its migrations folder. The search stops at the repository root (a folder holding `.git`)
+ * or the filesystem root; null when there is none.
+ */
+export function findConfigUpwards(cwd: string): string | null {
+  for (let dir = path.resolve(cwd); ; ) {
+    const found = findConfigFile(dir);
+    if (found) return found;
+    const parent = path.dirname(dir);
+    if (existsSync(path.join(dir, '.git')) || parent === dir) return null;
+    dir = parent;
+  }
+}
+
 /** Reads and validates a config file. */
 export async function loadConfigFile(file: string): Promise<NeomigConfig> {
   const absolute = path.resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new NeomigError('CONFIG', `Config file not found: ${absolute}`, {
       file: absolute,
-      hint: 'Check the --config path (or NEOMIG_CONFIG); without it neomig looks for neomig.config.{ts,js,mjs,json,yaml} in the current directory.',
+      hint: 'Check the --config path (or NEOMIG_CONFIG); without it neomig looks for neomig.config.{ts,js,mjs,json,yaml} in the current directory and the folders above it, up to the repository root.',
     });
   }
   const ext = path.extname(absolute).slice(1).toLowerCase();
@@ -75,9 +91,9 @@ function parseJson(text: string, file: string): unknown {
 async function importModule(file: string): Promise<unknown> {
   const { createJiti } = await import('jiti');
   // a config only needs defineConfig: resolving 'neomig' to the light define module keeps the driver unloaded
-  const { ownModule } = await import('../self.js');
+  const { SELF_URL, ownModule } = await import('../self.js');
   const define = ownModule('define');
-  const jiti = createJiti(import.meta.url, { moduleCache: false, alias: define ? { neomig: define } : {} });
+  const jiti = createJiti(SELF_URL, { moduleCache: false, alias: define ? { neomig: define } : {} });
   let exported: unknown;
   try {
     exported = await jiti.import(file, { default: true });

@@ -38,6 +38,8 @@ export interface ResolveInput {
   cwd?: string;
   /** absolute path of the config file, for the record */
   configFile?: string | null;
+  /** absolute path of the .env file read into processEnv, for the record */
+  envFile?: string | null;
 }
 
 export function resolveConfig(file: NeomigConfig, input: ResolveInput): ResolvedConfig {
@@ -74,6 +76,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
   return {
     migrationsDir: path.resolve(input.baseDir, pick('migrations', DEFAULTS.migrations)),
     configFile: input.configFile ?? null,
+    envFile: input.envFile ?? null,
     environment: envName,
     connection: {
       uri: pick('uri', DEFAULTS.uri),

@@ -67,6 +67,8 @@ export interface ResolvedConfig {
   migrationsDir: string;
   /** absolute path of the config file used, if any */
   configFile: string | null;
+  /** absolute path of the `.env` file whose variables were read, if any */
+  envFile: string | null;
   /** the --env selected, if any */
   environment: string | null;
   connection: Required<Pick<ConnectionConfig, 'uri' | 'username'>> & {

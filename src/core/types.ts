@@ -93,6 +93,9 @@ export interface LocalMigration {
   /** checksum of the down script, if any */
   downChecksum?: string;
   meta: MigrationMeta;
+  /** true when the up holds no statement yet (a fresh template): a warning for status and validate,
+   *  refused by up */
+  empty?: boolean;
 }
 
 export type AppliedStatus = 'applied' | 'failed' | 'rolled_back' | 'baseline';
@@ -190,7 +193,9 @@ export interface ValidationIssue {
     /** a file differs from its line in neomig.sum, has none, or neomig.sum itself is damaged */
     | 'integrity'
     /** a history entry's recorded text no longer matches the checksum recorded with it */
-    | 'tampered';
+    | 'tampered'
+    /** a warning, not a problem: the up still holds no statement */
+    | 'still_template';
   version: string;
   file?: string;
   message: string;

@@ -23,6 +23,16 @@ export function validateLocal(local: LocalMigration[], historyVersions: Iterable
   return issues;
 }
 
+/** Warnings that need only the files: migrations whose up still holds no statement (a fresh template is
+ *  normal while someone writes it; `up` refuses it, see emptyInPlan). */
+export function validateWarnings(local: LocalMigration[]): ValidationIssue[] {
+  return local
+    .filter((m) => m.empty)
+    .map((m) => ({ kind: 'still_template', version: m.version, file: m.up.file, message: `${m.up.file}: ${STILL_TEMPLATE}` }));
+}
+
+export const STILL_TEMPLATE = 'still the template: write at least one statement';
+
 /** Checks of the files against the history: drift, missing files, out-of-order, unresolved failures. */
 export function validateHistory(states: MigrationState[], options: { outOfOrder?: boolean } = {}): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -77,6 +87,8 @@ export function adviceFor(kind: ValidationIssue['kind']): string {
       return 'Undo its partial changes by hand, then run `neomig repair`.';
     case 'down_missing':
       return 'Add the down script, or mark the migration irreversible: true.';
+    case 'still_template':
+      return 'Write at least one statement into the up (a Cypher statement ending with `;`, or code in up(ctx)), or delete the migration.';
     case 'precondition':
       return 'Run against a server that meets the migration\'s requires, or change requires.';
     case 'integrity':

@@ -78,13 +78,6 @@ async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName 
   const upText = await readText(dir, up.file);
   const meta = withDefaultTransaction(parseCypherMetadata(upText, up.file), hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
   const upScript = cypherScript(up.file, upText, meta.transaction);
-  if (upScript.statements.length === 0) {
-    throw new NeomigError('MIGRATION_FILE', `${up.file} holds no statement`, {
-      file: up.file,
-      version: up.version,
-      hint: 'Write at least one Cypher statement, or delete the file.',
-    });
-  }
   const downScript = down ? cypherScript(down.file, await readText(dir, down.file), meta.transaction) : undefined;
   return {
     version: up.version,
@@ -95,6 +88,8 @@ async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName 
     checksum: checksumStatements(upScript.statements.map((s) => s.text)),
     downChecksum: downScript ? checksumStatements(downScript.statements.map((s) => s.text)) : undefined,
     meta,
+    // only comments so far, as `neomig create` writes it
+    empty: upScript.statements.length === 0,
   };
 }
 
@@ -138,7 +133,18 @@ async function loadModule(dir: string, parsed: ParsedFileName, options: Discover
     checksum,
     downChecksum: down ? checksum : undefined,
     meta,
+    empty: hasEmptyBody(up as (...args: unknown[]) => unknown),
   };
+}
+
+/** An up(ctx) whose body holds nothing but comments, as `neomig create --ts` writes it. */
+function hasEmptyBody(fn: (...args: unknown[]) => unknown): boolean {
+  const source = Function.prototype.toString.call(fn);
+  const open = source.indexOf('{');
+  // the first brace opens the body only after `)` or `=>` (not in `({ run }) => run(...)`)
+  if (open === -1 || !/(\)|=>)\s*\{$/.test(source.slice(0, open + 1))) return false;
+  const body = source.slice(open + 1, source.lastIndexOf('}'));
+  return body.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').trim() === '';
 }
 
 function hasKey(yaml: string | undefined, key: string): boolean {

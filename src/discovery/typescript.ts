@@ -1,7 +1,9 @@
-import { createJiti, type Jiti } from 'jiti';
+import { createJiti } from 'jiti';
 import type { TsHandlers } from '../core/types.js';
-import { ownModule } from '../self.js';
+import { SELF_URL, ownModule } from '../self.js';
 
+// not jiti's `Jiti` type: its CommonJS typings (used by the CommonJS build) export only values
+type Jiti = ReturnType<typeof createJiti>;
 let jiti: Jiti | undefined;
 
 function selfAlias(): Record<string, string> {
@@ -10,7 +12,7 @@ function selfAlias(): Record<string, string> {
 }
 
 function loader(): Jiti {
-  jiti ??= createJiti(import.meta.url, { moduleCache: false, interopDefault: true, alias: selfAlias() });
+  jiti ??= createJiti(SELF_URL, { moduleCache: false, interopDefault: true, alias: selfAlias() });
   return jiti;
 }
 

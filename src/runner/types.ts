@@ -70,6 +70,8 @@ export interface StatusResult {
   current: string | null;
   migrations: MigrationState[];
   issues: ValidationIssue[];
+  /** what is fine for now but will stop `up` (a migration still holding only its template) */
+  warnings: ValidationIssue[];
   lock: LockHolder | null;
 }
 
@@ -77,6 +79,8 @@ export interface ValidateResult {
   offline: boolean;
   migrations: number;
   issues: ValidationIssue[];
+  /** what is fine for now but will stop `up` (a migration still holding only its template) */
+  warnings: ValidationIssue[];
 }
 
 export interface RepairAction {

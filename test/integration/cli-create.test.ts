@@ -1,7 +1,7 @@
 /**
  * `neomig create` as a user meets it, through the real bin/neomig in a temp project outside this
- * repository: numbered Cypher pairs from the templates, the refusal of an up that holds only the
- * template's comments, then `up` and `status` once real Cypher is written in; and a TypeScript
+ * repository: numbered Cypher pairs from the templates; a template that still holds only comments is a
+ * warning for status and validate and refused by up; then `up` and `status` once real Cypher is written in; and a TypeScript
  * migration written from `create --ts` that imports `defineMigration` from 'neomig' where no
  * node_modules/neomig exists (the runner resolves 'neomig' to its own copy).
  */
@@ -76,24 +76,36 @@ describe('neomig create', () => {
     expect(peopleUp).toContain('V1.0.0__add_people.down.cypher');
     expect(readFileSync(path.join(migrations, 'V1.0.0__add_people.down.cypher'), 'utf8')).toContain('Undoes V1.0.0__add_people.up.cypher');
 
-    // An up holding only the template's comments is refused by design: a file error, exit 2.
-    const empty = await neomig(['validate', '--offline'], dir);
-    expect(empty.code).toBe(2);
-    expect(empty.stdout).toBe('');
-    expect(empty.stderr).toMatch(/^error \[MIGRATION_FILE\] V1\.0\.0__add_people\.up\.cypher holds no statement$/m);
-    expect(empty.stderr).toContain('Write at least one Cypher statement, or delete the file.');
-    const emptyJson = await neomig(['validate', '--offline', '--json'], dir);
-    expect(emptyJson.code).toBe(2);
-    expect(emptyJson.json()).toMatchObject({
-      ok: false,
-      command: 'validate',
-      error: { code: 'MIGRATION_FILE', file: 'V1.0.0__add_people.up.cypher', version: '1.0.0' },
+    // A fresh template is normal while someone writes it: status and validate warn and exit 0 ...
+    const warning = /V1\.0\.0__add_people\.up\.cypher: still the template: write at least one statement/;
+    const templates = await neomig(['status'], dir);
+    expect(templates.code).toBe(0);
+    expect(templates.stdout.replace(/\s+/g, ' ')).toMatch(warning); // the issue lines wrap at 80 columns
+    expect(templates.stdout).toMatch(/1\.0\.0 +add people .*pending +still the template/);
+    const validate = await neomig(['validate', '--offline'], dir);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toMatch(/^✓ 2 migrations valid \(files only\), 2 warnings:\n/);
+    expect(validate.stdout).toMatch(warning);
+    const online = await neomig(['validate', '--json'], dir);
+    expect(online.code).toBe(0);
+    expect(online.json()).toMatchObject({
+      ok: true,
+      issues: [],
+      warnings: [
+        { kind: 'still_template', version: '1.0.0', file: 'V1.0.0__add_people.up.cypher' },
+        { kind: 'still_template', version: '1.1.0', file: 'V1.1.0__add_cities.up.cypher' },
+      ],
     });
-    // and up refuses it the same way before touching the database
-    const emptyUp = await neomig(['up', '--json'], dir);
+    // ... but up refuses to record a migration that does nothing: exit 2, naming the file, nothing run
+    const emptyUp = await neomig(['up'], dir);
     expect(emptyUp.code).toBe(2);
-    expect(emptyUp.json()).toMatchObject({ ok: false, command: 'up', error: { code: 'MIGRATION_FILE' } });
+    expect(emptyUp.stdout).toBe('');
+    expect(emptyUp.stderr).toMatch(/^error \[MIGRATION_FILE\] V1\.0\.0__add_people\.up\.cypher: still the template: write at least one statement/m);
+    const emptyUpJson = await neomig(['up', '--json'], dir);
+    expect(emptyUpJson.code).toBe(2);
+    expect(emptyUpJson.json()).toMatchObject({ ok: false, command: 'up', error: { code: 'MIGRATION_FILE', file: 'V1.0.0__add_people.up.cypher', version: '1.0.0' } });
     expect(await labels()).toEqual({});
+    expect(Number((await driver.executeQuery('MATCH (v:SchemaVersion) RETURN count(v) AS n')).records[0]!.get('n'))).toBe(0);
 
     append(path.join(migrations, 'V1.0.0__add_people.up.cypher'),
       'CREATE CONSTRAINT person_name IF NOT EXISTS FOR (p:Person) REQUIRE p.name IS UNIQUE;\nCREATE (:Person {name: "Ada"}), (:Person {name: "Grace"});');

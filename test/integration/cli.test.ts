@@ -78,8 +78,12 @@ describe('up, status, down', () => {
     const status = await neomig(['status'], dir);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('Current version: 1.2.0');
-    expect(status.stdout).toMatch(/\n1\.0\.0 +books +cypher +applied +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\S+@\S+ +\d/);
+    // off a terminal the table fits 80 columns: compact time, no `By`; --wide shows everything
+    expect(status.stdout).toMatch(/\n1\.0\.0 +books +cypher +applied +\d{4}-\d\d-\d\d \d\d:\d\d +\d/);
+    for (const line of status.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(status.stdout).toContain('3 applied');
+    const wide = await neomig(['status', '--wide'], dir);
+    expect(wide.stdout).toMatch(/\n1\.0\.0 +books +cypher +applied +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\S+@\S+ +\d/);
     const info = await neomig(['info', '--json'], dir);
     expect(info.json()).toMatchObject({ ok: true, command: 'status', current: '1.2.0', lock: null, issues: [] });
     expect(info.json().migrations.map((m: { status: string }) => m.status)).toEqual(['applied', 'applied', 'applied']);
@@ -234,7 +238,7 @@ describe('lock and connection', () => {
     const dir = project({ ...BOOKS, 'neomig.config.json': JSON.stringify({ password: `${wrong}-file` }) });
     const viaEnv = await neomig(['status'], dir, { NEO4J_PASSWORD: wrong, NEO4J_USERNAME: user });
     expect(viaEnv.code).toBe(5);
-    expect(viaEnv.stderr).toMatch(/^error \[CONNECTION\] /);
+    expect(viaEnv.stderr).toMatch(/^Using neomig\.config\.json\nerror \[CONNECTION\] /);
     expect(viaEnv.stderr).toContain('hint');
     noPassword(viaEnv, wrong);
     const env: Record<string, string> = { ...connectionEnv(), NEO4J_USERNAME: user };

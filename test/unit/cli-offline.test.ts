@@ -57,6 +57,14 @@ describe('neomig --version and --help', () => {
     expect(r.stdout).toMatch(/\nExamples:\n {2}\$ neomig /);
   });
 
+  it('repair --help describes its own --dry-run, not up\'s', async () => {
+    const repair = await runCli(['repair', '--help'], { cwd: project() });
+    const up = await runCli(['up', '--help'], { cwd: project() });
+    const dryRun = (help: string) => /--dry-run\s+(.*)/.exec(help)?.[1];
+    expect(dryRun(repair.stdout)).toMatch(/what repair would change/);
+    expect(dryRun(repair.stdout)).not.toBe(dryRun(up.stdout));
+  });
+
   it('with no command prints the help on stderr and exits 2', async () => {
     const r = await runCli([], { cwd: project() });
     expect(r.code).toBe(2);
@@ -101,6 +109,14 @@ describe('neomig create', () => {
     for (const key of ['description', 'dependsOn', 'requires', 'validate', 'transaction', 'timeout', 'irreversible']) expect(up).toContain(`// # ${key}:`);
     expect(up).toContain('1.1.0 Backfill ISBNs! (up)');
     expect(readFileSync(path.join(dir, 'migrations', 'V1.1.0__backfill_isbns.down.cypher'), 'utf8')).toContain('Undoes V1.1.0__backfill_isbns.up.cypher');
+  });
+
+  it('a fresh template is a warning for validate --offline, which exits 0', async () => {
+    const dir = project();
+    expect((await runCli(['create', 'x'], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['validate', '--offline'], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('✓ 1 migration valid (files only), 1 warning:\n  warning 1.0.0: V1.0.0__x.up.cypher: still the template: write at least one statement\n');
   });
 
   it('bumps --major, --patch, or takes --version', async () => {
@@ -185,7 +201,7 @@ describe('neomig validate --offline', () => {
     expect(r).toMatchObject({ code: 0, stdout: '✓ 2 migrations valid (files only).\n' });
     const j = await runCli(['validate', '--offline', '--json'], { cwd: dir });
     expect(j.code).toBe(0);
-    expect(j.json()).toEqual({ ok: true, command: 'validate', offline: true, migrations: 2, issues: [] });
+    expect(j.json()).toEqual({ ok: true, command: 'validate', offline: true, migrations: 2, issues: [], warnings: [] });
   });
 
   it('exits 3 with the issues for an unmet dependency', async () => {
@@ -230,11 +246,28 @@ describe('usage errors: exit 2, and one JSON document with --json', () => {
     const r = await runCli(['up', '--bogus'], { cwd: project() });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: unknown option '--bogus'\n/);
+    expect(r.stderr).toBe("error [USAGE] unknown option '--bogus'\n  hint   Run neomig up --help for the options and examples.\n");
     const j = await runCli(['up', '--bogus', '--json'], { cwd: project() });
     expect(j.code).toBe(2);
     expect(j.stderr).toBe('');
     expect(j.json()).toMatchObject({ ok: false, command: 'up', error: { code: 'USAGE', message: "unknown option '--bogus'" } });
+  });
+
+  it("reports commander's usage errors and neomig's own in one style", async () => {
+    const fromCommander = await runCli(['up', '--jsn'], { cwd: project() });
+    const fromNeomig = await runCli(['up', '--to', 'tomorrow'], { cwd: project() });
+    for (const r of [fromCommander, fromNeomig]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error \[USAGE\] \S.*\n {2}hint {3}\S/);
+    }
+    expect(fromCommander.stderr).toContain('Did you mean --json?');
+    const json = await runCli(['up', '--jsn', '--json'], { cwd: project() });
+    expect(json.json()).toEqual({
+      ok: false,
+      command: 'up',
+      error: { code: 'USAGE', message: "unknown option '--jsn'", commanderCode: 'commander.unknownOption', hint: expect.stringContaining('Did you mean --json?') },
+    });
   });
 
   it('rejects an unknown command', async () => {
@@ -361,6 +394,16 @@ describe('colors', () => {
     expect(plain.stdout).not.toMatch(ANSI);
     const forced = await runCli(['create', 'x'], { cwd: project(), env: { FORCE_COLOR: '1' } });
     expect(forced.stdout).toMatch(ANSI);
+  });
+
+  it.each<[string, string[], Record<string, string>]>([
+    ['--color', ['--color'], {}],
+    ['--color despite NO_COLOR', ['--color'], { NO_COLOR: '1' }],
+    ['the last of --no-color --color', ['--no-color', '--color'], {}],
+  ])('%s colors a pipe', async (_, flags, env) => {
+    const r = await runCli(['create', 'x', ...flags], { cwd: project(), env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(ANSI);
   });
 
   it.each<[string, string[], Record<string, string>]>([

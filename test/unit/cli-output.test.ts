@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NeomigError, type ErrorCode } from '../../src/errors.js';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
-import { Output, colorEnabled, type Io } from '../../src/cli/output.js';
+import { Output, colorEnabled, type ColorMode, type Io } from '../../src/cli/output.js';
 import { REDACTED, redact, redactDeep } from '../../src/cli/redact.js';
 import { errorJson, renderError } from '../../src/cli/render/error.js';
 
@@ -75,8 +75,11 @@ describe('redact', () => {
 describe('colorEnabled', () => {
   const tty = { write: () => true, isTTY: true };
   const pipe = { write: () => true, isTTY: false };
-  it.each<[string, typeof tty, Record<string, string>, boolean, boolean]>([
+  it.each<[string, typeof tty, Record<string, string>, ColorMode, boolean]>([
     ['a terminal', tty, {}, true, true],
+    ['--color on a pipe', pipe, {}, 'always', true],
+    ['--color with NO_COLOR=1', pipe, { NO_COLOR: '1' }, 'always', true],
+    ['--no-color with FORCE_COLOR=1', tty, { FORCE_COLOR: '1' }, false, false],
     ['a pipe', pipe, {}, true, false],
     ['--no-color', tty, {}, false, false],
     ['NO_COLOR=1', tty, { NO_COLOR: '1' }, true, false],
@@ -111,6 +114,34 @@ describe('Output', () => {
     const doc = JSON.parse(io.out());
     expect(doc).toEqual({ ok: true, command: 'up', note: REDACTED, nested: [{ pw: `x${REDACTED}x` }] });
     expect(io.err()).toBe('a log line\n');
+  });
+
+  it.each<[string, Record<string, string>, boolean, number | undefined, number]>([
+    ['a pipe', {}, false, undefined, 80],
+    ['a terminal', {}, true, 132, 132],
+    ['COLUMNS on a pipe', { COLUMNS: '100' }, false, undefined, 100],
+    ['COLUMNS on a terminal', { COLUMNS: '60' }, true, 132, 60],
+  ])('fits tables to %s', (_, env, isTTY, columns, expected) => {
+    const io: Io = { stdout: { write: () => true, isTTY, columns }, stderr: { write: () => true }, env, cwd: '/' };
+    expect(new Output(io, { json: false, color: false }).columns).toBe(expected);
+  });
+
+  it('writes every duration in the JSON document in whole milliseconds', () => {
+    const io = fakeIo();
+    new Output(io, { json: true, color: false }).document({
+      ok: true,
+      applied: [{ version: '1.0.0', elapsedMs: 291.324756 }],
+      migrations: [{ executionTimeMs: 12.5, checksum: 'abc' }],
+      lock: { waitedMs: 0.4 },
+      ratio: 0.5,
+    });
+    expect(JSON.parse(io.out())).toEqual({
+      ok: true,
+      applied: [{ version: '1.0.0', elapsedMs: 291 }],
+      migrations: [{ executionTimeMs: 13, checksum: 'abc' }],
+      lock: { waitedMs: 0 },
+      ratio: 0.5,
+    });
   });
 
   it('writes no color codes to a pipe, and colors to a terminal', () => {

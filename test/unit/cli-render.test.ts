@@ -7,7 +7,7 @@ import { formatCounters, formatDuration, formatTimestamp } from '../../src/cli/r
 import { ProgressRenderer } from '../../src/cli/render/progress.js';
 import { renderPlan, renderRunSummary } from '../../src/cli/render/run.js';
 import { renderStatus } from '../../src/cli/render/status.js';
-import { renderTable } from '../../src/cli/render/table.js';
+import { renderTable, stripAnsi, visibleLength } from '../../src/cli/render/table.js';
 import { stateJson } from '../../src/cli/commands/shared.js';
 
 const plain = painter(false);
@@ -74,6 +74,7 @@ describe('renderStatus', () => {
     current: '1.1.0',
     lock: null,
     issues: [{ kind: 'checksum_changed', version: '1.1.0', message: 'V1.1.0__d.up.cypher changed since it was applied' }],
+    warnings: [],
     migrations: [
       state('1.0.0', 'applied', { applied: applied('1.0.0'), local: local('1.0.0') }),
       state('1.1.0', 'applied', { applied: applied('1.1.0'), local: local('1.1.0'), checksumChanged: true }),
@@ -83,8 +84,8 @@ describe('renderStatus', () => {
     ],
   };
 
-  it('shows one row per version with status, time, user, duration and what is wrong', () => {
-    const lines = renderStatus(result, plain).split('\n');
+  it('shows one row per version with status, time, user, duration and what is wrong (--wide: all in full)', () => {
+    const lines = renderStatus(result, plain, { wide: true }).split('\n');
     expect(lines[0]).toBe('Neo4j 5.26.0 community, database neo4j');
     expect(lines[1]).toBe('Current version: 1.1.0');
     const table = lines.slice(3, 9);
@@ -96,6 +97,47 @@ describe('renderStatus', () => {
     expect(table[5]).toMatch(/^1\.4\.0\s+d1\.4\.0\s+cypher\s+pending\s+out of order$/);
     expect(lines).toContain('3 applied, 1 pending, 1 failed');
     expect(lines).toContain('  ! 1.1.0  V1.1.0__d.up.cypher changed since it was applied');
+  });
+
+  const long = 'backfill the isbn of every book imported from the legacy catalogue before the constraint';
+  const crowded: StatusResult = {
+    ...result,
+    lock: { owner: 'deploy-pipeline-7421', host: 'build-agent-17.example.internal', pid: 4242, acquiredAt: '2025-03-01T12:00:00Z', heartbeatAt: '2025-03-01T12:00:10Z' },
+    issues: [{ kind: 'checksum_changed', version: '1.1.0', message: `V1.1.0__${long.replace(/ /g, '_')}.up.cypher changed after it was applied (checksum abcdef12 recorded, 12345678 now)` }],
+    migrations: result.migrations.map((m) => ({
+      ...m,
+      description: `${m.description} ${long}`,
+      ...(m.applied ? { applied: { ...m.applied, installedBy: 'deploy-bot@build-agent-17.example.internal', irreversible: true } } : {}),
+    })),
+  };
+
+  it.each([80, 100, 132])('fits %i columns with long descriptions: the description is cut with an ellipsis', (width) => {
+    for (const paint of [plain, painter(true)]) {
+      const lines = renderStatus(crowded, paint, { width }).split('\n');
+      for (const line of lines) expect(visibleLength(line), line).toBeLessThanOrEqual(width);
+      const row = lines.map(stripAnsi).find((l) => l.startsWith('1.0.0 '))!;
+      expect(row).toMatch(/^1\.0\.0\s+d1\.0\.0 b[^…]*…\s+(cypher\s+)?applied\s+2025-03-01 12:00\s/);
+    }
+  });
+
+  it('at 80 columns compacts the time and drops By and Type; a wider terminal keeps them', () => {
+    const narrow = renderStatus(crowded, plain, { width: 80 }).split('\n');
+    expect(narrow.find((l) => l.startsWith('Version'))).toMatch(/^Version\s+Description\s+Status\s+Installed \(UTC\)\s+Duration\s+Notes$/);
+    expect(narrow.join('\n')).not.toContain('deploy-bot@');
+    expect(narrow.join('\n')).not.toMatch(/12:00:05/);
+    const roomy = renderStatus(result, plain, { width: 100 }).split('\n');
+    expect(roomy.find((l) => l.startsWith('Version'))).toMatch(/\sBy\s/);
+    expect(roomy.find((l) => l.startsWith('1.0.0'))).toMatch(/^1\.0\.0\s+d1\.0\.0\s+cypher\s+applied\s+2025-03-01 12:00\s+ci@runner\s+1\.5s$/);
+  });
+
+  it('--wide keeps every column and every word, however wide', () => {
+    const text = renderStatus(crowded, plain, { width: 80, wide: true });
+    expect(text).not.toContain('…');
+    for (const m of crowded.migrations) expect(text).toContain(m.description);
+    expect(text).toContain('deploy-bot@build-agent-17.example.internal');
+    expect(text).toContain('2025-03-01 12:00:05Z');
+    expect(text).toContain(crowded.issues[0]!.message);
+    expect(text.split('\n').some((l) => l.length > 80)).toBe(true);
   });
 
   it('says who holds the lock', () => {

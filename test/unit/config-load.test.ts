@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConfigFile, loadConfigFile, readConfig, validateConfig } from '../../src/config/index.js';
+import { findConfigFile, findConfigUpwards, loadConfigFile, parseDotenv, readConfig, validateConfig } from '../../src/config/index.js';
 import { NeomigError } from '../../src/errors.js';
 import { errorOf } from '../support/errors.js';
 
@@ -221,7 +221,56 @@ describe('findConfigFile', () => {
   });
 });
 
+describe('findConfigUpwards', () => {
+  it('finds the config of a folder above, the nearest first', () => {
+    const dir = folder({ 'neomig.config.yaml': '', 'packages/app/neomig.config.json': '{}', 'packages/app/src/x.ts': '' });
+    expect(findConfigUpwards(path.join(dir, 'packages', 'app', 'src'))).toBe(path.join(dir, 'packages', 'app', 'neomig.config.json'));
+    expect(findConfigUpwards(path.join(dir, 'packages'))).toBe(path.join(dir, 'neomig.config.yaml'));
+  });
+
+  it('stops at the repository root (a folder holding .git)', () => {
+    const dir = folder({ 'neomig.config.yaml': '', 'repo/.git/HEAD': '', 'repo/src/x.ts': '' });
+    expect(findConfigUpwards(path.join(dir, 'repo', 'src'))).toBeNull();
+  });
+});
+
+describe('parseDotenv', () => {
+  it.each<[string, string, Record<string, string>]>([
+    ['plain', 'A=1\nB = two words ', { A: '1', B: 'two words' }],
+    ['comments and blanks', '# c\n\nA=1 # trailing\nB=x#y', { A: '1', B: 'x#y' }],
+    ['export', 'export A=1', { A: '1' }],
+    ['quotes', `A="a # b"\nB='c \\n d'\nC=\`e\``, { A: 'a # b', B: 'c \\n d', C: 'e' }],
+    ['escapes in double quotes', 'A="x\\ny \\"q\\""', { A: 'x\ny "q"' }],
+    ['a quoted value over lines', 'A="one\ntwo"\nB=3', { A: 'one\ntwo', B: '3' }],
+    ['CRLF and a BOM', '\uFEFFA=1\r\nB=2\r\n', { A: '1', B: '2' }],
+    ['empty', 'A=\nnot an assignment', { A: '' }],
+  ])('%s', (_, text, vars) => {
+    expect(parseDotenv(text)).toEqual(vars);
+  });
+});
+
 describe('readConfig: file, env and flags together', () => {
+  it('finds the config above the cwd; migrations stay relative to the config', async () => {
+    const dir = folder({ 'neomig.config.yaml': 'migrations: db\n', 'src/api/x.ts': '' });
+    const c = await readConfig({ cwd: path.join(dir, 'src', 'api'), processEnv: {} });
+    expect(c.configFile).toBe(path.join(dir, 'neomig.config.yaml'));
+    expect(c.migrationsDir).toBe(path.join(dir, 'db'));
+  });
+
+  it('reads a .env next to the config into the environment; variables already set win', async () => {
+    const dir = folder({ 'neomig.config.yaml': '', '.env': 'NEO4J_PASSWORD=from-file\nNEO4J_DATABASE=filedb\nOTHER=x\n', 'src/x.ts': '' });
+    const processEnv: Record<string, string | undefined> = { NEO4J_DATABASE: 'envdb' };
+    const secrets: string[] = [];
+    const c = await readConfig({ cwd: path.join(dir, 'src'), processEnv, onSecret: (s) => secrets.push(s) });
+    expect(c.envFile).toBe(path.join(dir, '.env'));
+    expect(c.connection).toMatchObject({ password: 'from-file', database: 'envdb' });
+    expect(processEnv).toEqual({ NEO4J_DATABASE: 'envdb', NEO4J_PASSWORD: 'from-file', OTHER: 'x' });
+    expect(secrets).toContain('from-file');
+    const without = await readConfig({ cwd: dir, processEnv: {}, dotenv: false });
+    expect(without).toMatchObject({ envFile: null, connection: { password: undefined } });
+  });
+
+
   it('finds the config in the cwd and resolves migrations against it', async () => {
     const dir = folder({ 'neomig.config.yaml': 'migrations: db/migrations\nenvironments:\n  ci:\n    database: cidb\n' });
     const c = await readConfig({ cwd: dir, env: 'ci', processEnv: {} });

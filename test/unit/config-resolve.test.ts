@@ -27,6 +27,7 @@ describe('resolveConfig: defaults', () => {
     expect(c).toEqual({
       migrationsDir: path.join(BASE, 'migrations'),
       configFile: null,
+      envFile: null,
       environment: null,
       connection: { uri: 'bolt://localhost:7687', username: 'neo4j', password: undefined, database: undefined, connectionTimeoutMs: 30_000 },
       outOfOrder: false,

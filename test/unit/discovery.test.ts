@@ -71,7 +71,6 @@ describe('loadMigrations', () => {
     [{ 'V1__a.up.cypher': 'CREATE (:A);', 'V1.0.0__b.up.cypher': 'CREATE (:B);' }, /V1.0.0__b.up.cypher and V1__a.up.cypher both have version 1.0.0|V1__a.up.cypher and V1.0.0__b.up.cypher both have version 1.0.0/],
     [{ 'V1__a.up.cypher': 'CREATE (:A);', 'V1__a.ts': 'export default { up() {} };' }, /both have version 1.0.0/],
     [{ 'V1__a.down.cypher': 'MATCH (a) DELETE a;' }, /down script with no up script/],
-    [{ 'V1__a.up.cypher': '// only a comment\n' }, /holds no statement/],
     [{ 'V1__a.up.cypher': "CREATE (:A {name: 'open);" }, /unterminated|not closed|never closed/i],
     [{ 'V1__a.ts': 'export default { description: "no up" };' }, /does not export an up\(\) function/],
     [{ 'V1__a.ts': 'export default { up() {}, colour: 1 };' }, /colour/],
@@ -82,6 +81,18 @@ describe('loadMigrations', () => {
     const e = await failure(folder(files as Record<string, string>));
     expect(e.code).toBe('MIGRATION_FILE');
     expect(e.message).toMatch(message);
+  });
+
+  it.each<[string, Record<string, string>, boolean]>([
+    ['a Cypher up of comments only', { 'V1__a.up.cypher': '// only a comment\n/* and a block */\n' }, true],
+    ['a Cypher up with a statement', { 'V1__a.up.cypher': '// a comment\nCREATE (:A);' }, false],
+    ['a TS up whose body is comments', { 'V1__a.ts': 'export default {\n  async up(ctx) {\n    // await ctx.run("CREATE (:A)");\n  },\n};' }, true],
+    ['an arrow up with an empty body', { 'V1__a.ts': 'export default { up: async (ctx) => { /* later */ } };' }, true],
+    ['a TS up with code', { 'V1__a.ts': 'export default { async up(ctx) { await ctx.run("RETURN 1 // not a comment"); } };' }, false],
+    ['an expression-bodied arrow', { 'V1__a.ts': 'export default { up: ({ run }) => run("RETURN 1") };' }, false],
+  ])('marks %s as empty: %s', async (_, files, empty) => {
+    const [m] = await loadMigrations(folder(files));
+    expect(m!.empty).toBe(empty);
   });
 
   it('says when the folder does not exist', async () => {

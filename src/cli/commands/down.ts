@@ -20,7 +20,7 @@ export function registerDown(program: Command, state: CliState): void {
     .addOption(new Option('--to <version>', 'reverse down to this version, which stays applied (also: current, latest, next)').conflicts(['steps', 'all']))
     .addOption(new Option('--steps <n>', 'reverse this many migrations').argParser(positiveInteger).conflicts(['all']))
     .addOption(new Option('--all', 'reverse every applied migration'))
-    .addOption(dryRunOption())
+    .addOption(dryRunOption('print which migrations would be reversed, with every down statement; change nothing'))
     .addOption(yesOption('reversing migrations on a protected environment'))
     .addOption(lockTimeoutOption());
   for (const option of trustOptions()) cmd.addOption(option);

@@ -13,7 +13,7 @@ export function registerRepair(program: Command, state: CliState): void {
   const cmd = program
     .command('repair')
     .description('realign checksums with the files, resolve failed entries, release a stale lock')
-    .addOption(dryRunOption())
+    .addOption(dryRunOption('list what repair would change (checksums, failed entries, a stale lock); change nothing'))
     .addOption(yesOption('repairing a protected environment'))
     .addOption(lockTimeoutOption());
   addCommonOptions(cmd)

@@ -87,6 +87,7 @@ export function statusJson(result: StatusResult): Record<string, unknown> {
     lock: result.lock,
     migrations: result.migrations.map(stateJson),
     issues: result.issues,
+    warnings: result.warnings,
   };
 }
 

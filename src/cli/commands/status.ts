@@ -9,13 +9,19 @@ export function registerStatus(program: Command, state: CliState): void {
   const cmd = program
     .command('status')
     .alias('info')
-    .description('show every version: local/applied, status, applied at, by, duration, checksum drift');
+    .description('show every version: local/applied, status, applied at, by, duration, checksum drift')
+    .option('--wide', 'show every column in full instead of fitting the terminal (80 columns off a terminal, or COLUMNS)');
   addCommonOptions(cmd)
-    .addHelpText('after', examples('neomig status', 'neomig info --env staging --json | jq \'.migrations[] | select(.status == "pending")\''))
-    .action(action('status', state, async (ctx) => {
+    .addHelpText('after', examples(
+      'neomig status',
+      'neomig status --wide | less -S',
+      'neomig info --env staging --json | jq \'.migrations[] | select(.status == "pending")\'',
+    ))
+    .action(action<{ wide?: boolean }>('status', state, async (ctx) => {
       const migrator = await ctx.migrator();
       const result = await migrator.status();
-      ctx.output.print(renderStatus(result, ctx.output.paint));
+      const layout = { width: ctx.output.columns, wide: ctx.options.wide === true };
+      ctx.output.print(renderStatus(result, ctx.output.paint, layout));
       return { result: statusJson(result) };
     }));
 }

@@ -23,14 +23,20 @@ export function registerValidate(program: Command, state: CliState): void {
       const result = await migrator.validate({ offline: ctx.options.offline === true });
       const p = ctx.output.paint;
       const scope = result.offline ? 'files only' : 'files and database';
+      const warnings = () => {
+        for (const w of result.warnings) ctx.output.print(`  ${p.yellow('warning')} ${p.bold(w.version)}: ${w.message}`);
+      };
       if (result.issues.length === 0) {
-        ctx.output.print(`${p.green('✓')} ${plural(result.migrations, 'migration')} valid (${scope}).`);
+        const also = result.warnings.length ? `, ${plural(result.warnings.length, 'warning')}:` : '.';
+        ctx.output.print(`${p.green('✓')} ${plural(result.migrations, 'migration')} valid (${scope})${also}`);
+        warnings();
         return { result: { ...result } };
       }
       ctx.output.print(`${p.red('✗')} ${plural(result.issues.length, 'problem')} in ${plural(result.migrations, 'migration')} (${scope}):`);
       for (const issue of result.issues) {
         ctx.output.print(`  ${p.red(issue.kind)} ${p.bold(issue.version)}${issue.file ? ` ${p.gray(issue.file)}` : ''}: ${issue.message}`);
       }
+      warnings();
       const hint = result.offline
         ? 'Fix the files listed above.'
         : 'Fix the files listed above; for a change to an applied migration that you meant to make, run `neomig repair`.';

@@ -25,6 +25,32 @@ export function formatTimestamp(iso: string | undefined | null): string {
   return iso.replace('T', ' ').replace(/\.\d+(Z|[+-]\d\d:?\d\d)?$/, '$1');
 }
 
+/** "2025-03-01 12:00" (UTC) from an ISO timestamp: the status table's compact time. */
+export function formatShortTimestamp(iso: string | undefined | null): string {
+  return formatTimestamp(iso).replace(/^(\d{4}-\d\d-\d\d \d\d:\d\d):\d\d(Z)?$/, '$1');
+}
+
+/** `text` cut to `width` characters, the last one an ellipsis when something was cut. */
+export function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word, such as a file
+ *  name, is broken where the width ends). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const piece = new RegExp(`.{1,${Math.max(1, width)}}`, 'g');
+  const words = text.split(/\s+/).filter(Boolean).flatMap((w) => w.match(piece) ?? []);
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /** The first line of a statement, shortened for a progress line. */
 export function firstLine(text: string, max = 60): string {
   const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('//')) ?? '';

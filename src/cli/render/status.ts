@@ -1,42 +1,124 @@
-/** `neomig status`: every version, local and applied, in one table. */
+/**
+ * `neomig status`: every version, local and applied, in one table that fits the terminal (80 columns
+ * off a terminal): the time is compacted, `By` and then `Type` go when the room is short, and the
+ * description, then the notes, are cut with an ellipsis. `--wide` shows every column in full; `--json` is always complete.
+ */
 import type { MigrationState, MigrationStatus } from '../../core/types.js';
 import type { StatusResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
-import { formatDuration, formatTimestamp, plural, versionLabel } from './format.js';
+import { formatDuration, formatShortTimestamp, formatTimestamp, plural, truncate, versionLabel, wrap } from './format.js';
 import { renderTable } from './table.js';
 
-export function renderStatus(result: StatusResult, paint: Paint): string {
+export interface StatusLayout {
+  /** the width to fit (default 80) */
+  width?: number;
+  /** every column in full, however wide (`status --wide`) */
+  wide?: boolean;
+}
+
+/** Below this, a description makes `By` and then `Type` give way. */
+const COMFORTABLE_DESCRIPTION = 24;
+const DROPPABLE = ['By', 'Type'];
+/** What is cut when the table is still too wide, in order, and down to how many characters (notes
+ *  like "failed, NOT reversed" matter more than the rest of a description). */
+const CUTS: [string, number][] = [
+  ['Description', COMFORTABLE_DESCRIPTION],
+  ['Notes', 20],
+  ['Description', 12],
+  ['Notes', 12],
+];
+const GAP = 2;
+
+interface Column {
+  header: string;
+  cells: string[];
+  color?: (cell: string, row: number) => string;
+}
+
+export function renderStatus(result: StatusResult, paint: Paint, layout: StatusLayout = {}): string {
+  const width = layout.width ?? 80;
+  const wide = layout.wide === true;
+  const fit = (text: string) => (wide ? [text] : wrap(text, width));
   const lines: string[] = [];
   const { server } = result;
   lines.push(paint.gray(`Neo4j ${server.version} ${server.edition}, database ${server.database}`));
   lines.push(`Current version: ${paint.bold(versionLabel(result.current))}`);
   if (result.lock) {
-    lines.push(paint.yellow(`Locked by ${result.lock.owner} (${result.lock.host}, pid ${result.lock.pid}) since ${formatTimestamp(result.lock.acquiredAt)}, heartbeat ${formatTimestamp(result.lock.heartbeatAt)}`));
+    const l = result.lock;
+    const text = `Locked by ${l.owner} (${l.host}, pid ${l.pid}) since ${formatTimestamp(l.acquiredAt)}, heartbeat ${formatTimestamp(l.heartbeatAt)}`;
+    lines.push(...fit(text).map((line) => paint.yellow(line)));
   }
   lines.push('');
   if (result.migrations.length === 0) {
     lines.push('No migrations found and nothing applied.');
   } else {
-    const rows = result.migrations.map((m) => [
-      m.version,
-      m.description,
-      m.local?.type ?? m.applied?.type ?? '',
-      colorStatus(m.status, paint),
-      m.status === 'pending' ? '' : formatTimestamp(m.applied?.installedAt),
-      m.status === 'pending' ? '' : (m.applied?.installedBy ?? ''),
-      m.status === 'pending' || !m.applied ? '' : formatDuration(m.applied.executionTimeMs),
-      notes(m).map((n) => paint.yellow(n)).join(', '),
-    ]);
-    lines.push(renderTable(['Version', 'Description', 'Type', 'Status', 'Installed at', 'By', 'Duration', 'Notes'], rows, { header: paint.bold }));
+    lines.push(renderTable(...table(result.migrations, paint, wide ? Infinity : width), { header: paint.bold }));
   }
   lines.push('');
   lines.push(countLine(result.migrations));
-  if (result.issues.length) {
+  for (const [list, word] of [[result.issues, 'issue'], [result.warnings, 'warning']] as const) {
+    if (!list.length) continue;
     lines.push('');
-    lines.push(paint.yellow(`${plural(result.issues.length, 'issue')}:`));
-    for (const issue of result.issues) lines.push(`  ${paint.yellow('!')} ${issue.version}  ${issue.message}`);
+    lines.push(paint.yellow(`${plural(list.length, word)}:`));
+    for (const issue of list) {
+      const prefix = `  ! ${issue.version}  `;
+      const [first = '', ...more] = wide ? [issue.message] : wrap(issue.message, Math.max(20, width - prefix.length));
+      lines.push(`  ${paint.yellow('!')} ${issue.version}  ${first}`, ...more.map((m) => `${' '.repeat(prefix.length)}${m}`));
+    }
   }
   return lines.join('\n');
+}
+
+/** The table's headers and colored rows, fitted to `width` (Infinity: everything in full). */
+function table(migrations: MigrationState[], paint: Paint, width: number): [string[], string[][]] {
+  const wide = width === Infinity;
+  const shown = (m: MigrationState) => m.status !== 'pending';
+  const columns: Column[] = [
+    { header: 'Version', cells: migrations.map((m) => m.version) },
+    { header: 'Description', cells: migrations.map((m) => m.description) },
+    { header: 'Type', cells: migrations.map((m) => typeLabel(m.local?.type ?? m.applied?.type, wide)) },
+    { header: 'Status', cells: migrations.map((m) => statusLabel(m.status)), color: (c, i) => colorStatus(migrations[i]!.status, c, paint) },
+    {
+      header: wide ? 'Installed at' : 'Installed (UTC)',
+      cells: migrations.map((m) => (shown(m) ? (wide ? formatTimestamp : formatShortTimestamp)(m.applied?.installedAt) : '')),
+    },
+    { header: 'By', cells: migrations.map((m) => (shown(m) ? (m.applied?.installedBy ?? '') : '')) },
+    { header: 'Duration', cells: migrations.map((m) => (shown(m) && m.applied ? formatDuration(m.applied.executionTimeMs) : '')) },
+    { header: 'Notes', cells: migrations.map((m) => notes(m).join(', ')), color: (c) => (c ? paint.yellow(c) : c) },
+  ];
+  let fitted = columns;
+  if (!wide) {
+    // drop `By`, then `Type`, while the description has less than a comfortable width
+    const description = columns[1]!;
+    const comfortable = Math.min(COMFORTABLE_DESCRIPTION, columnWidth(description));
+    for (const name of DROPPABLE) {
+      if (width - (tableWidth(fitted) - columnWidth(description)) >= comfortable) break;
+      fitted = fitted.filter((c) => c.header !== name);
+    }
+    for (const [name, floor] of CUTS) {
+      const over = tableWidth(fitted) - width;
+      if (over <= 0) break;
+      const column = fitted.find((c) => c.header === name)!;
+      const target = Math.max(floor, column.header.length, columnWidth(column) - over);
+      column.cells = column.cells.map((cell) => truncate(cell, target));
+    }
+  }
+  const rows = migrations.map((_, i) => fitted.map((c) => (c.color ? c.color(c.cells[i]!, i) : c.cells[i]!)));
+  return [fitted.map((c) => c.header), rows];
+}
+
+function columnWidth(column: Column): number {
+  return Math.max(column.header.length, ...column.cells.map((c) => c.length));
+}
+
+function tableWidth(columns: Column[]): number {
+  // the last column's padding is trimmed, so its width is its longest cell
+  return columns.reduce((sum, c) => sum + columnWidth(c), 0) + GAP * (columns.length - 1);
+}
+
+function typeLabel(type: string | undefined, wide: boolean): string {
+  if (!type) return '';
+  return !wide && type === 'typescript' ? 'ts' : type;
 }
 
 /** What is odd about a version, in words: drift, missing file, out of order, failure state. */
@@ -48,25 +130,29 @@ export function notes(m: MigrationState): string[] {
   if (m.status === 'failed' && m.applied) out.push(m.applied.reversed ? 'failed, reversed' : 'failed, NOT reversed');
   if (m.status === 'pending' && m.applied?.status === 'rolled_back') out.push('rolled back');
   if (m.applied?.irreversible || m.local?.meta.irreversible) out.push('irreversible');
+  if (m.local?.empty && m.status === 'pending') out.push('still the template');
   return out;
 }
 
-function colorStatus(status: MigrationStatus, paint: Paint): string {
+function statusLabel(status: MigrationStatus): string {
+  return status === 'below_baseline' ? 'below baseline' : status === 'rolled_back' ? 'rolled back' : status;
+}
+
+function colorStatus(status: MigrationStatus, text: string, paint: Paint): string {
   switch (status) {
     default:
-      return status;
+      return text;
     case 'applied':
-      return paint.green(status);
+      return paint.green(text);
     case 'pending':
-      return paint.yellow(status);
+      return paint.yellow(text);
     case 'failed':
-      return paint.red(status);
+      return paint.red(text);
     case 'baseline':
-      return paint.cyan(status);
+      return paint.cyan(text);
     case 'below_baseline':
-      return paint.gray('below baseline');
     case 'rolled_back':
-      return paint.gray('rolled back');
+      return paint.gray(text);
   }
 }
 

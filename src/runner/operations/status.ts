@@ -1,5 +1,6 @@
 import { currentVersion, reconcile } from '../../core/reconcile.js';
 import { tamperedIssues } from '../../core/recorded.js';
+import { validateWarnings } from '../../core/validate.js';
 import { readLock } from '../../neo4j/lock.js';
 import { integrityIssues } from '../integrity.js';
 import type { MigratorSession } from '../session.js';
@@ -14,5 +15,5 @@ export async function status(session: MigratorSession): Promise<StatusResult> {
   const integrity = await integrityIssues(session.config.migrationsDir);
   const issues = [...session.issuesOf(local, states), ...integrity, ...tamperedIssues(history)];
   const lock = await readLock(c, session.config.labels.lock);
-  return { server: c.server, current: currentVersion(states), migrations: states, issues, lock };
+  return { server: c.server, current: currentVersion(states), migrations: states, issues, warnings: validateWarnings(local), lock };
 }

@@ -1,7 +1,9 @@
 import { type UpPlanOptions, planUp } from '../../core/plan.js';
 import { isInEffect } from '../../core/reconcile.js';
 import type { LocalMigration } from '../../core/types.js';
+import { STILL_TEMPLATE } from '../../core/validate.js';
 import { maxVersion } from '../../core/version.js';
+import { NeomigError } from '../../errors.js';
 import { callableNames } from '../../neo4j/catalog.js';
 import type { Neo4jClient } from '../../neo4j/client.js';
 import { errorMessage } from '../../neo4j/errors.js';
@@ -13,6 +15,18 @@ import { integrityIssues, vouchApplied } from '../integrity.js';
 import { StepFailed, localDown } from '../steps.js';
 import { trustFor } from '../trust.js';
 import type { RunResult, StepReport, UpOptions } from '../types.js';
+
+/** A migration whose up holds no statement would be recorded as applied having done nothing: refused
+ *  before anything runs, naming the file. */
+function refuseTemplates(planned: LocalMigration[]): void {
+  const empty = planned.find((m) => m.empty);
+  if (!empty) return;
+  throw new NeomigError('MIGRATION_FILE', `${empty.up.file}: ${STILL_TEMPLATE}; neomig up does not apply a migration that does nothing`, {
+    file: empty.up.file,
+    version: empty.version,
+    hint: `Write the migration's statements, or run neomig up --to a lower version to apply the ones before it.`,
+  });
+}
 
 /** Applies pending migrations in order; with `atomic`, a failure reverses what this run applied. */
 export async function up(session: MigratorSession, options: UpOptions = {}): Promise<RunResult> {
@@ -37,6 +51,7 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     const devApplies = new Set(options.vouched ? plan.steps.map((s) => s.version) : []);
     const integrity = (await integrityIssues(config.migrationsDir)).filter((i) => !devApplies.has(i.version));
     failOn(integrity, 'the migration files do not match neomig.sum');
+    refuseTemplates(plan.steps.flatMap((s) => (s.migration ? [s.migration] : [])));
     failOn(await checkPreconditions(plan.steps, c.server, () => callableNames(c)), 'preconditions not met');
     return { states, plan };
   };

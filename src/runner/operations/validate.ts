@@ -1,7 +1,7 @@
 import { planUp } from '../../core/plan.js';
 import { reconcile } from '../../core/reconcile.js';
 import { tamperedIssues } from '../../core/recorded.js';
-import { validateLocal } from '../../core/validate.js';
+import { validateLocal, validateWarnings } from '../../core/validate.js';
 import { NeomigError } from '../../errors.js';
 import { callableNames } from '../../neo4j/catalog.js';
 import { integrityIssues } from '../integrity.js';
@@ -13,7 +13,8 @@ import type { ValidateResult } from '../types.js';
 export async function validate(session: MigratorSession, options: { offline?: boolean } = {}): Promise<ValidateResult> {
   const local = await session.load();
   const integrity = await integrityIssues(session.config.migrationsDir);
-  if (options.offline) return { offline: true, migrations: local.length, issues: [...validateLocal(local), ...integrity] };
+  const warnings = validateWarnings(local);
+  if (options.offline) return { offline: true, migrations: local.length, issues: [...validateLocal(local), ...integrity], warnings };
   const c = await session.connect();
   const history = await session.historyOf(c).readAll();
   const states = reconcile(local, history);
@@ -25,5 +26,5 @@ export async function validate(session: MigratorSession, options: { offline?: bo
     if (!(e instanceof NeomigError) || e.code !== 'VALIDATION') throw e;
     issues.push({ kind: 'dependency_missing', version: e.details.version ?? '', file: e.details.file, message: e.message });
   }
-  return { offline: false, migrations: local.length, issues };
+  return { offline: false, migrations: local.length, issues, warnings };
 }
