@@ -33,13 +33,15 @@ describe('the project of a sub-folder', () => {
     expect(created.code).toBe(0);
     expect(created.stderr).toBe(`Using ${path.join('..', '..', 'neomig.config.yaml')}\n`);
     expect(created.stdout).toContain(path.join('..', '..', 'db', 'migrations', 'V1.0.0__add_people.up.cypher'));
-    expect(readdirSync(path.join(root, 'db', 'migrations')).sort()).toEqual(['V1.0.0__add_people.down.cypher', 'V1.0.0__add_people.up.cypher']);
+    expect(readdirSync(path.join(root, 'db', 'migrations')).sort()).toEqual(['V1.0.0__add_people.down.cypher', 'V1.0.0__add_people.up.cypher', 'neomig.sum']);
     expect(readdirSync(sub)).toEqual([]);
 
     writeFiles(root, {
       'db/migrations/V1.0.0__add_people.up.cypher': 'CREATE (:Person {name: "Ada"});\n',
       'db/migrations/V1.0.0__add_people.down.cypher': 'MATCH (p:Person) DELETE p;\n',
     });
+    // the templates were edited: neomig.sum (written by create in a new folder) is brought up to date
+    expect((await runCli(['hash'], { cwd: sub, env: connectionEnv() })).code).toBe(0);
     const up = await runCli(['up', '--json'], { cwd: sub, env: connectionEnv() });
     expect(up.code).toBe(0);
     expect(up.json()).toMatchObject({ ok: true, command: 'up', config: path.join(root, 'neomig.config.yaml'), to: '1.0.0' });
