@@ -1,9 +1,24 @@
+import { type StatementPosition, positionIn } from '../core/position.js';
 import { NeomigError } from '../errors.js';
 
 /** The Neo4j status code of a driver error, if it has one (Neo.ClientError.Statement.SyntaxError ...). */
 export function neo4jCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.length > 0 ? code : undefined;
+}
+
+/**
+ * Where in the statement Neo4j says the error is: from its message `(line L, column C (offset: O))`,
+ * else from the GQL diagnostic record newer servers add (`_position`).
+ */
+export function neo4jPosition(error: unknown): StatementPosition | undefined {
+  const fromMessage = positionIn(errorMessage(error).split('\n')[0] ?? '');
+  if (fromMessage) return fromMessage;
+  const p = (error as { diagnosticRecord?: { _position?: Record<string, unknown> } } | null)?.diagnosticRecord?._position;
+  const n = (v: unknown) => (typeof v === 'number' ? v : typeof (v as { toNumber?: unknown })?.toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : NaN);
+  if (!p) return undefined;
+  const position = { line: n(p['line']), column: n(p['column']), offset: n(p['offset']) };
+  return Object.values(position).every(Number.isInteger) ? position : undefined;
 }
 
 export function errorMessage(error: unknown): string {
