@@ -91,6 +91,8 @@ export class StepRunner {
         direction: 'up',
         statement: error.details.statement,
         line: error.details.line,
+        column: error.details.column,
+        excerpt: error.details.excerpt,
         neo4jCode: error.details.neo4jCode,
         message: error.message,
         reversed,
