@@ -146,6 +146,36 @@ describe('statement classification under transaction: auto', () => {
     }
   });
 
+  it('ctx.run of a TypeScript migration commits the open transaction before an admin command and runs it alone', async () => {
+    const dir = migrationsDir({
+      'V1__ts_user.ts': [
+        'export default {',
+        '  async up(ctx) {',
+        "    await ctx.run('CREATE (:Audit {step: 1})');",
+        `    await ctx.run("CREATE USER ${USER} IF NOT EXISTS SET PASSWORD 'first-pw-123' CHANGE NOT REQUIRED");`,
+        "    await ctx.run('CREATE (:Audit {step: 2})');",
+        '  },',
+        '  async down(ctx) {',
+        `    await ctx.run('MATCH (a:Audit) DELETE a');`,
+        `    await ctx.run('DROP USER ${USER} IF EXISTS');`,
+        '  },',
+        '};',
+      ].join('\n'),
+    });
+    for (const transaction of ['auto', 'migration'] as const) {
+      const m = testMigrator(dir, { transaction });
+      try {
+        await m.up();
+        expect(await users()).toEqual([USER]);
+        expect(await count('MATCH (a:Audit) RETURN count(a)')).toBe(2);
+        await m.down();
+        expect(await users()).toEqual([]);
+      } finally {
+        await m.close();
+      }
+    }
+  });
+
   it('reports an administration command the server refuses (CREATE DATABASE on Community) by file, statement and line', async () => {
     const dir = project({
       'migrations/V1__library.up.cypher': "CREATE (:Library);\n\n// a database per library\nCREATE DATABASE library IF NOT EXISTS;\n",
