@@ -59,7 +59,11 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'transaction', kind: { type: 'enum', values: TRANSACTION_MODES } },
   {
     key: 'schemaProcedures',
-    kind: { type: 'list', pattern: /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\.\*)?$/, patternHint: 'a procedure name like acme.schema.apply, or acme.schema.* for a namespace' },
+    kind: {
+      type: 'list',
+      pattern: /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\.\*)?$/,
+      patternHint: 'a procedure name like acme.schema.apply, or acme.schema.* for a namespace',
+    },
     env: 'NEOMIG_SCHEMA_PROCEDURES',
   },
   // Deliberately no env var: enabling a command that wipes the database must be written down.

@@ -26,7 +26,10 @@ export function readScript(text: string, file: string, options: ClassifyOptions 
       checksumParts.push(`:${part.name}${part.argument ? ` ${part.argument}` : ''}`);
       switch (part.name) {
         case 'begin':
-          if (block) fail(file, part, `:begin inside the transaction opened by :begin at line ${block.line}`, 'Close the first one with :commit before opening another.');
+          if (block) {
+            fail(file, part, `:begin inside the transaction opened by :begin at line ${block.line}`,
+              'Close the first one with :commit before opening another.');
+          }
           block = { line: part.line, statements: [] };
           break;
         case 'commit':
@@ -35,7 +38,8 @@ export function readScript(text: string, file: string, options: ClassifyOptions 
           block = null;
           break;
         case 'rollback':
-          fail(file, part, ':rollback would undo the statements before it, so they could never be applied', 'Delete the :begin … :rollback block, or end it with :commit.');
+          fail(file, part, ':rollback would undo the statements before it, so they could never be applied',
+            'Delete the :begin … :rollback block, or end it with :commit.');
           break;
         case 'use':
           database = part.argument === '' ? null : databaseName(part.argument);
@@ -88,7 +92,8 @@ function checkBlock(file: string, block: { line: number; statements: Statement[]
     const later = schema.index > data.index ? schema : data;
     throw new NeomigError(
       'MIGRATION_FILE',
-      `${file}: ${opened} holds a schema command (${where(schema)}) and a data statement (${where(data)}), and Neo4j refuses schema and data writes in one transaction (Neo.ClientError.Transaction.ForbiddenDueToTransactionType)`,
+      `${file}: ${opened} holds a schema command (${where(schema)}) and a data statement (${where(data)}), ` +
+        'and Neo4j refuses schema and data writes in one transaction (Neo.ClientError.Transaction.ForbiddenDueToTransactionType)',
       { file, statement: later.index, line: later.line, hint: 'Put the schema commands and the data statements in two :begin … :commit blocks.' },
     );
   }

@@ -85,7 +85,8 @@ function checkOneTransaction(statements: Statement[], file: string): Statement[]
   if (admin) {
     throw new NeomigError(
       'MIGRATION_FILE',
-      `${where(admin)}: an administration command runs in a transaction of its own (Neo4j refuses it after a write in the same transaction), so it cannot run under \`transaction: migration\``,
+      `${where(admin)}: an administration command runs in a transaction of its own (Neo4j refuses it after a ` +
+        'write in the same transaction), so it cannot run under `transaction: migration`',
       { file, statement: admin.index, line: admin.line, hint },
     );
   }

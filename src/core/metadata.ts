@@ -135,7 +135,8 @@ function normalizeWith(
         break;
       case 'schemaProcedures':
         meta.schemaProcedures = unique(
-          (asList(value, isProcedureName) ?? expected('a procedure name or a list of them', '[custom.schema.apply, acme.schema.*]')).map((p) => (p as string).trim()),
+          (asList(value, isProcedureName) ?? expected('a procedure name or a list of them', '[acme.schema.apply, acme.ddl.*]'))
+            .map((p) => (p as string).trim()),
         );
         break;
       default:

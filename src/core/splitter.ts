@@ -119,7 +119,8 @@ export function splitScript(text: string, file?: string): ScriptPart[] {
     const inside = /^[ \t]*:(begin|commit|rollback)[ \t\r]*$/im.exec(body);
     if (inside) {
       const at = lineAt(start + inside.index + inside[0].indexOf(':'));
-      throw new NeomigError('MIGRATION_FILE', `${file ? `${file}:${at}` : `line ${at}`}: :${inside[1]} stands inside the statement that starts at line ${line}`, {
+      const where = file ? `${file}:${at}` : `line ${at}`;
+      throw new NeomigError('MIGRATION_FILE', `${where}: :${inside[1]} stands inside the statement that starts at line ${line}`, {
         ...(file ? { file } : {}),
         line: at,
         hint: `End the statement before :${inside[1]} with \`;\`.`,

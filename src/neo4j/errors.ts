@@ -15,8 +15,9 @@ export function neo4jPosition(error: unknown): StatementPosition | undefined {
   const fromMessage = positionIn(errorMessage(error).split('\n')[0] ?? '');
   if (fromMessage) return fromMessage;
   const p = (error as { diagnosticRecord?: { _position?: Record<string, unknown> } } | null)?.diagnosticRecord?._position;
-  const n = (v: unknown) => (typeof v === 'number' ? v : typeof (v as { toNumber?: unknown })?.toNumber === 'function' ? (v as { toNumber(): number }).toNumber() : NaN);
   if (!p) return undefined;
+  // the driver hands these over as neo4j Integers
+  const n = (v: unknown) => (typeof v === 'number' ? v : Number((v as { toNumber?: () => number } | null)?.toNumber?.() ?? NaN));
   const position = { line: n(p['line']), column: n(p['column']), offset: n(p['offset']) };
   return Object.values(position).every(Number.isInteger) ? position : undefined;
 }

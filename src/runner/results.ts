@@ -55,7 +55,11 @@ export function describePlan(plan: Plan): DryRunStep[] {
       groups:
         a.type === 'typescript'
           ? undefined
-          : groupStatements(buildStatements(a.downScript ?? '', file, { schemaProcedures: step.migration?.meta.schemaProcedures }), a.transaction, file),
+          : groupStatements(
+              buildStatements(a.downScript ?? '', file, { schemaProcedures: step.migration?.meta.schemaProcedures }),
+              a.transaction,
+              file,
+            ),
     };
   });
 }
