@@ -15,6 +15,8 @@ export interface MigrationDefinition {
   timeout?: number | string;
   /** no down on purpose */
   irreversible?: boolean;
+  /** procedures Neo4j runs in schema mode that neomig does not know (e.g. your own plugin's) */
+  schemaProcedures?: string[];
   up(ctx: MigrationContext): Promise<void> | void;
   down?(ctx: MigrationContext): Promise<void> | void;
 }

@@ -28,8 +28,14 @@ export interface ErrorDetails {
   version?: string;
   /** 1-based statement number within the script */
   statement?: number;
-  /** 1-based line in the file where the statement starts */
+  /** 1-based line in the file: where Neo4j placed the error when it said (see `column`), else where
+   *  the statement starts */
   line?: number;
+  /** 1-based column in that line, when Neo4j named a position */
+  column?: number;
+  /** the file line at `line` (from the statement's start when the statement starts mid-line) and the
+   *  index of `column` in it, for a caret */
+  excerpt?: { text: string; caret: number };
   /** the Neo4j status code, e.g. Neo.ClientError.Statement.SyntaxError */
   neo4jCode?: string;
   /** what the user should do next */
@@ -64,8 +70,12 @@ export function isNeomigError(e: unknown): e is NeomigError {
   return e instanceof NeomigError;
 }
 
-/** Where a statement lives, for messages: "V1.0.0__init.up.cypher, statement 3 (line 12)". */
-export function describeLocation(d: Pick<ErrorDetails, 'file' | 'statement' | 'line'>): string {
+/** Where a statement lives, for messages: "V1.0.0__init.up.cypher, statement 3 (line 12)"; with a
+ *  column, the error's place: "V1.0.0__init.up.cypher:14:5, statement 3". */
+export function describeLocation(d: Pick<ErrorDetails, 'file' | 'statement' | 'line' | 'column'>): string {
+  if (d.file && d.line !== undefined && d.column !== undefined) {
+    return `${d.file}:${d.line}:${d.column}${d.statement !== undefined ? `, statement ${d.statement}` : ''}`;
+  }
   const parts: string[] = [];
   if (d.file) parts.push(d.file);
   if (d.statement !== undefined) parts.push(`statement ${d.statement}${d.line !== undefined ? ` (line ${d.line})` : ''}`);

@@ -89,6 +89,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     validateOnMigrate: pick('validateOnMigrate', DEFAULTS.validateOnMigrate),
     atomic: pick('atomic', DEFAULTS.atomic),
     transaction: pick('transaction', DEFAULTS.transaction),
+    schemaProcedures: [...(merged.schemaProcedures ?? [])],
     cleanEnabled: pick('cleanEnabled', DEFAULTS.cleanEnabled),
     protected: pick('protected', DEFAULTS.protected),
     installedBy: merged.installedBy ?? defaultInstalledBy(),

@@ -10,7 +10,9 @@ export type ValueKind =
   | { type: 'string'; pattern?: RegExp; patternHint?: string }
   | { type: 'boolean' }
   | { type: 'number'; integer?: boolean; min?: number }
-  | { type: 'enum'; values: readonly string[] };
+  | { type: 'enum'; values: readonly string[] }
+  /** a list of strings; as text (env var), comma-separated */
+  | { type: 'list'; pattern?: RegExp; patternHint?: string };
 
 export interface Setting {
   /** dotted key within an environment (top level or `environments.<name>`) */
@@ -55,6 +57,15 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'validateOnMigrate', kind: { type: 'boolean' }, env: 'NEOMIG_VALIDATE_ON_MIGRATE' },
   { key: 'atomic', kind: { type: 'boolean' }, env: 'NEOMIG_ATOMIC', flag: 'atomic' },
   { key: 'transaction', kind: { type: 'enum', values: TRANSACTION_MODES } },
+  {
+    key: 'schemaProcedures',
+    kind: {
+      type: 'list',
+      pattern: /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\.\*)?$/,
+      patternHint: 'a procedure name like acme.schema.apply, or acme.schema.* for a namespace',
+    },
+    env: 'NEOMIG_SCHEMA_PROCEDURES',
+  },
   // Deliberately no env var: enabling a command that wipes the database must be written down.
   { key: 'cleanEnabled', kind: { type: 'boolean' } },
   { key: 'protected', kind: { type: 'boolean' } },
@@ -106,6 +117,14 @@ export function checkValue(kind: ValueKind, value: unknown): string | null {
       return typeof value === 'string' && kind.values.includes(value)
         ? null
         : `expected one of ${kind.values.map((v) => `'${v}'`).join(', ')}`;
+    case 'list': {
+      if (!Array.isArray(value)) return `expected a list of strings, got ${describeType(value)}`;
+      const bad = value.findIndex((v) => typeof v !== 'string' || (kind.pattern !== undefined && !kind.pattern.test(v)));
+      if (bad < 0) return null;
+      return typeof value[bad] === 'string'
+        ? `item ${bad + 1} is not valid: ${kind.patternHint ?? `must match ${kind.pattern}`}`
+        : `item ${bad + 1}: expected a string, got ${describeType(value[bad])}`;
+    }
   }
 }
 
@@ -120,6 +139,8 @@ export function parseText(kind: ValueKind, text: string): { value: unknown } | {
   } else if (kind.type === 'number') {
     value = Number(text);
     if (text.trim() === '' || Number.isNaN(value)) return { problem: 'expected a number' };
+  } else if (kind.type === 'list') {
+    value = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
   }
   const problem = checkValue(kind, value);
   return problem ? { problem } : { value };

@@ -46,6 +46,9 @@ export interface EnvironmentConfig extends ConnectionConfig {
   atomic?: boolean;
   /** default transaction mode for migrations that do not set one */
   transaction?: TransactionMode;
+  /** procedures Neo4j runs in schema mode, besides the ones neomig knows (apoc.schema.assert, ...);
+   *  `acme.schema.*` names a namespace */
+  schemaProcedures?: string[];
   /** allow `neomig clean` (default false) */
   cleanEnabled?: boolean;
   /** `down`, `repair` and `baseline` need --yes (`clean` always needs it, and cleanEnabled) */
@@ -80,6 +83,7 @@ export interface ResolvedConfig {
   validateOnMigrate: boolean;
   atomic: boolean;
   transaction: TransactionMode;
+  schemaProcedures: string[];
   cleanEnabled: boolean;
   protected: boolean;
   installedBy: string;

@@ -4,6 +4,7 @@
  * value, so a misplaced password cannot leak through an error message.
  */
 import { NeomigError } from '../errors.js';
+import { editDistance } from '../core/words.js';
 import type { EnvironmentConfig, NeomigConfig } from './types.js';
 import { GROUPS, SETTINGS, checkValue, settingFor } from './settings.js';
 
@@ -105,16 +106,4 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

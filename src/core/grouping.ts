@@ -2,13 +2,13 @@
  * Turns a script's statements into the transactions Neo4j will accept, per the `transaction` mode.
  */
 import { NeomigError, describeLocation } from '../errors.js';
-import { classifyStatement } from './classify.js';
-import { splitStatements } from './splitter.js';
+import type { ClassifyOptions } from './classify.js';
+import { readScript } from './dialect.js';
 import type { Statement, StatementKind, TransactionGroup, TransactionMode } from './types.js';
 
-/** Splits and classifies a Cypher script. */
-export function buildStatements(text: string, file: string): Statement[] {
-  return splitStatements(text, file).map((s) => ({ ...s, ...classifyStatement(s.text) }));
+/** Splits and classifies a Cypher script, reading its `:begin`/`:commit`/`:use` lines. */
+export function buildStatements(text: string, file: string, options: ClassifyOptions = {}): Statement[] {
+  return readScript(text, file, options).statements;
 }
 
 /** The transactions to run a script's statements in; throws when `migration` mode cannot hold them. */
@@ -19,26 +19,48 @@ export function groupStatements(statements: Statement[], mode: TransactionMode, 
     case 'migration':
       return statements.length === 0 ? [] : [group('managed', checkOneTransaction(statements, file))];
     case 'statement':
-      return statements.map((s) => group(s.kind === 'periodic' ? 'implicit' : 'managed', [s]));
+      return withBlocks(statements, (s) => group(runsAlone(s) ? 'implicit' : 'managed', [s]));
     case 'implicit':
-      return statements.map((s) => group('implicit', [s]));
+      return withBlocks(statements, (s) => group('implicit', [s]));
   }
+}
+
+/** Periodic and admin statements never share a transaction and run auto-committed. */
+function runsAlone(s: Statement): boolean {
+  return s.kind === 'periodic' || s.kind === 'admin';
+}
+
+/** One managed group per `:begin` … `:commit` block (the file asks for that transaction), else `single`. */
+function withBlocks(statements: Statement[], single: (s: Statement) => TransactionGroup): TransactionGroup[] {
+  const groups: TransactionGroup[] = [];
+  for (const s of statements) {
+    const last = groups[groups.length - 1];
+    if (s.block !== undefined && last?.statements[0]?.block === s.block) {
+      last.statements.push(s);
+      last.awaitIndexes ||= s.changesIndexes;
+    } else {
+      groups.push(s.block !== undefined ? group('managed', [s]) : single(s));
+    }
+  }
+  return groups;
 }
 
 function groupAuto(statements: Statement[]): TransactionGroup[] {
   const groups: TransactionGroup[] = [];
-  let openKind: StatementKind | null = null;
+  // what the last group may still take: more statements of its kind, from the same block or from none
+  // (readScript makes sure a block holds one kind)
+  let open: { kind: StatementKind; block?: number } | null = null;
   for (const s of statements) {
     const last = groups[groups.length - 1];
-    if (s.kind === 'periodic') {
+    if (runsAlone(s) && s.block === undefined) {
       groups.push(group('implicit', [s]));
-      openKind = null;
-    } else if (last && openKind === s.kind) {
+      open = null;
+    } else if (last && open && open.kind === s.kind && open.block === s.block) {
       last.statements.push(s);
       last.awaitIndexes ||= s.changesIndexes;
     } else {
       groups.push(group('managed', [s]));
-      openKind = s.kind;
+      open = { kind: s.kind, block: s.block };
     }
   }
   return groups;
@@ -57,6 +79,15 @@ function checkOneTransaction(statements: Statement[], file: string): Statement[]
       'MIGRATION_FILE',
       `${where(periodic)}: CALL { … } IN TRANSACTIONS (or USING PERIODIC COMMIT) needs an implicit transaction, so it cannot run under \`transaction: migration\``,
       { file, statement: periodic.index, line: periodic.line, hint },
+    );
+  }
+  const admin = statements.find((s) => s.kind === 'admin');
+  if (admin) {
+    throw new NeomigError(
+      'MIGRATION_FILE',
+      `${where(admin)}: an administration command runs in a transaction of its own (Neo4j refuses it after a ` +
+        'write in the same transaction), so it cannot run under `transaction: migration`',
+      { file, statement: admin.index, line: admin.line, hint },
     );
   }
   const first = statements[0] as Statement;

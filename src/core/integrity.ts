@@ -14,9 +14,9 @@
  * migration both change the total line and append at the same place, so git reports a conflict.
  */
 import { createHash } from 'node:crypto';
-import { checksumSource, checksumStatements } from './checksum.js';
+import { checksumSource } from './checksum.js';
+import { checksumCypher } from './dialect.js';
 import { parseMigrationFileName } from './filename.js';
-import { buildStatements } from './grouping.js';
 import type { MigrationType, ValidationIssue } from './types.js';
 import { compareVersions } from './version.js';
 
@@ -39,7 +39,7 @@ export interface ParsedSum {
 /** The checksum neomig keeps for a migration file's text: the same one the history records. */
 export function fileChecksum(type: MigrationType, file: string, text: string): string {
   if (type === 'typescript') return checksumSource(text);
-  return checksumStatements(buildStatements(text, file).map((s) => s.text));
+  return checksumCypher(text, file);
 }
 
 /** The total over file lines, as written on the first line. */

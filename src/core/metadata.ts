@@ -8,7 +8,7 @@ import { NeomigError } from '../errors.js';
 import type { MigrationMeta, Requirements, TransactionMode } from './types.js';
 import { parseVersion, stripLeadingZeros } from './version.js';
 
-const META_KEYS = ['description', 'dependsOn', 'requires', 'validate', 'transaction', 'timeout', 'irreversible'] as const;
+const META_KEYS = ['description', 'dependsOn', 'requires', 'validate', 'transaction', 'timeout', 'irreversible', 'schemaProcedures'] as const;
 const HANDLER_KEYS = ['up', 'down'];
 const REQUIRES_KEYS = ['neo4j', 'edition', 'procedures'];
 const TRANSACTION_MODES: TransactionMode[] = ['auto', 'migration', 'statement', 'implicit'];
@@ -133,6 +133,12 @@ function normalizeWith(
         if (typeof value !== 'boolean') expected('true or false', 'true');
         meta.irreversible = value as boolean;
         break;
+      case 'schemaProcedures':
+        meta.schemaProcedures = unique(
+          (asList(value, isProcedureName) ?? expected('a procedure name or a list of them', '[acme.schema.apply, acme.ddl.*]'))
+            .map((p) => (p as string).trim()),
+        );
+        break;
       default:
         if (options.allowHandlers && HANDLER_KEYS.includes(key)) break;
         fail(key, `key "${key}" is not known`, `Allowed keys: ${[...META_KEYS, ...(options.allowHandlers ? HANDLER_KEYS : [])].join(', ')}`);
@@ -181,6 +187,11 @@ function timeoutMs(value: unknown): number | null {
 function asList(value: unknown, ok: (v: unknown) => boolean): unknown[] | null {
   const list = Array.isArray(value) ? value : [value];
   return list.every(ok) ? list : null;
+}
+
+/** `apoc.schema.assert`, or `acme.schema.*` for a whole namespace. */
+export function isProcedureName(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\.\*)?$/.test(v.trim());
 }
 
 function isNonEmptyString(v: unknown): v is string {

@@ -3,8 +3,8 @@
  * is code read back from the database: anyone who can write the :SchemaVersion node can change it,
  * so neomig never runs one without checking it first (see runner/trust.ts).
  */
-import { checksumSource, checksumStatements } from './checksum.js';
-import { buildStatements } from './grouping.js';
+import { checksumSource } from './checksum.js';
+import { checksumCypher } from './dialect.js';
 import type { AppliedMigration, ValidationIssue } from './types.js';
 
 /** The checksum of an entry's recorded down text, taken as neomig takes it of the file; null when unreadable. */
@@ -15,7 +15,7 @@ export function recordedDownChecksum(
   if (text === null) return null;
   if (applied.type === 'typescript') return checksumSource(text);
   try {
-    return checksumStatements(buildStatements(text, applied.downScriptName ?? applied.script).map((s) => s.text));
+    return checksumCypher(text, applied.downScriptName ?? applied.script);
   } catch {
     return null;
   }

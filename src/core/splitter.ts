@@ -9,9 +9,25 @@ export interface SplitStatement {
   index: number;
   /** 1-based line of the statement's first code character */
   line: number;
+  /** 1-based column of that character */
+  column: number;
   /** from the first code character to just before its `;`, right-trimmed; inner comments kept */
   text: string;
 }
+
+/** A cypher-shell command line (`:begin`, `:use neo4j`, `:param x => 1`) found where a statement could start. */
+export interface ScriptCommand {
+  /** 1-based line of the command */
+  line: number;
+  /** the command's name, lower-cased, without its colon: `begin`, `use`, `param` */
+  name: string;
+  /** what follows the name on its line, trimmed, without a trailing `;` */
+  argument: string;
+  /** the command as written, trimmed, without a trailing `;` */
+  text: string;
+}
+
+export type ScriptPart = ({ type: 'statement' } & SplitStatement) | ({ type: 'command' } & ScriptCommand);
 
 type Opening = { what: 'string' | 'name' | 'comment'; offset: number; quote: string };
 
@@ -52,22 +68,75 @@ export function maskCypher(text: string, file?: string): string {
   return out.join('');
 }
 
-/** The statements of a Cypher script, split on `;` outside strings, backtick names and comments. */
+/** The statements of a Cypher script, split on `;` outside strings, backtick names and comments
+ *  (command lines such as `:begin` are left out; splitScript() returns them too). */
 export function splitStatements(text: string, file?: string): SplitStatement[] {
+  return splitScript(text, file).flatMap(({ type, ...rest }) => (type === 'statement' ? [rest as SplitStatement] : []));
+}
+
+/**
+ * A Cypher script's statements and cypher-shell command lines, in file order. A command is a line
+ * that starts with `:` and a letter where a statement could start; it ends at its line's end (or an
+ * optional `;`). A `\;` outside strings and comments is refused: it is not Cypher, and a file written
+ * for a tool that reads it as an escaped `;` would be split differently here.
+ */
+export function splitScript(text: string, file?: string): ScriptPart[] {
   const masked = maskCypher(text, file);
   const lineAt = lineCounter(text);
-  const statements: SplitStatement[] = [];
+  const escaped = masked.indexOf('\\;');
+  if (escaped >= 0) {
+    const line = lineAt(escaped);
+    throw new NeomigError('MIGRATION_FILE', `${file ? `${file}:${line}` : `line ${line}`}: \\; is not Cypher`, {
+      ...(file ? { file } : {}),
+      line,
+      hint: 'End a statement with a plain `;`. A `;` inside a string or a comment needs no escape.',
+    });
+  }
+  const parts: ScriptPart[] = [];
+  let index = 0;
   let from = 0;
   while (from <= text.length) {
-    let to = masked.indexOf(';', from);
-    if (to < 0) to = text.length;
-    const start = firstCodeChar(masked, from, to);
-    if (start >= 0) {
-      statements.push({ index: statements.length + 1, line: lineAt(start), text: text.slice(start, to).trimEnd() });
+    const start = firstCodeChar(masked, from, text.length);
+    if (start < 0) break;
+    if (masked[start] === ';') {
+      from = start + 1; // an empty statement
+      continue;
     }
+    const line = lineAt(start);
+    if (masked[start] === ':' && /[A-Za-z]/.test(masked[start + 1] ?? '')) {
+      let end = start;
+      while (end < text.length && !'\r\n;'.includes(masked[end] as string)) end++;
+      // the original text (a backtick name keeps its contents), up to where the masked text ends (no comment)
+      const written = text.slice(start, start + masked.slice(start, end).trimEnd().length);
+      const [, name = '', argument = ''] = /^:([A-Za-z][\w-]*)\s*(.*)$/s.exec(written) ?? [];
+      parts.push({ type: 'command', line, name: name.toLowerCase(), argument: argument.trim(), text: written });
+      from = masked[end] === ';' ? end + 1 : end;
+      continue;
+    }
+    let to = masked.indexOf(';', start);
+    if (to < 0) to = text.length;
+    const body = masked.slice(start, to);
+    const inside = /^[ \t]*:(begin|commit|rollback)[ \t\r]*$/im.exec(body);
+    if (inside) {
+      const at = lineAt(start + inside.index + inside[0].indexOf(':'));
+      const where = file ? `${file}:${at}` : `line ${at}`;
+      throw new NeomigError('MIGRATION_FILE', `${where}: :${inside[1]} stands inside the statement that starts at line ${line}`, {
+        ...(file ? { file } : {}),
+        line: at,
+        hint: `End the statement before :${inside[1]} with \`;\`.`,
+      });
+    }
+    parts.push({ type: 'statement', index: ++index, line, column: columnAt(text, start), text: text.slice(start, to).trimEnd() });
     from = to + 1;
   }
-  return statements;
+  return parts;
+}
+
+/** The 1-based column of an offset; CRLF, LF and lone CR each end a line. */
+function columnAt(text: string, offset: number): number {
+  let k = offset;
+  while (k > 0 && text[k - 1] !== '\n' && text[k - 1] !== '\r') k--;
+  return offset - k + 1;
 }
 
 /** The 1-based line of an offset; CRLF, LF and lone CR each end a line. */

@@ -3,20 +3,29 @@
  * planner decides. Plain data only; nothing here touches Node I/O or the driver.
  */
 
-/** How Neo4j must run a statement: schema commands and data writes never share a transaction, and
- *  `CALL { ... } IN TRANSACTIONS` only runs in an implicit (auto-commit) transaction. */
-export type StatementKind = 'schema' | 'data' | 'periodic';
+/** How Neo4j must run a statement: schema commands and data writes never share a transaction,
+ *  `CALL { ... } IN TRANSACTIONS` only runs in an implicit (auto-commit) transaction, and
+ *  administration commands (users, roles, databases, privileges: routed to `system` by the server)
+ *  share a transaction with neither. */
+export type StatementKind = 'schema' | 'data' | 'periodic' | 'admin';
 
 export interface Statement {
   /** 1-based position within its script */
   index: number;
   /** 1-based line in the file where the statement's first non-blank character stands */
   line: number;
-  /** the statement without its trailing `;`, comments kept, trimmed */
+  /** 1-based column of that character in its line */
+  column?: number;
+  /** the statement as sent to Neo4j: without its trailing `;`, comments kept, trimmed; with the
+   *  `USE <db>` clause a `:use <db>` line asked for (see `use`) */
   text: string;
   kind: StatementKind;
   /** true for CREATE/DROP INDEX|CONSTRAINT: data steps after it should wait for indexes */
   changesIndexes: boolean;
+  /** file line of the `:begin` whose explicit transaction holds this statement */
+  block?: number;
+  /** a `USE <database> ` clause neomig inserted into `text` at offset `at` (for a `:use` line) */
+  use?: { database: string; at: number; length: number };
 }
 
 /** `auto`: group consecutive statements Neo4j accepts together; `migration`: one transaction for the
@@ -51,6 +60,8 @@ export interface MigrationMeta {
   timeoutMs?: number;
   /** no down on purpose; `down` past it refuses */
   irreversible: boolean;
+  /** procedures this migration calls that Neo4j runs in schema mode (besides the known ones) */
+  schemaProcedures?: string[];
 }
 
 export type MigrationType = 'cypher' | 'typescript';

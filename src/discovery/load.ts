@@ -4,7 +4,8 @@ import path from 'node:path';
 import { NeomigError } from '../errors.js';
 import { checksumSource, checksumStatements } from '../core/checksum.js';
 import { type ParsedFileName, parseMigrationFileName } from '../core/filename.js';
-import { buildStatements, groupStatements } from '../core/grouping.js';
+import { readScript } from '../core/dialect.js';
+import { groupStatements } from '../core/grouping.js';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
 import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
 import { compareVersions } from '../core/version.js';
@@ -14,6 +15,8 @@ import { importMigrationModule } from './typescript.js';
 export interface DiscoveryOptions {
   /** transaction mode for migrations whose metadata does not choose one */
   defaultTransaction?: TransactionMode;
+  /** schema-mode procedures from the config, added to each migration's own `schemaProcedures` */
+  schemaProcedures?: readonly string[];
 }
 
 /**
@@ -68,25 +71,30 @@ async function readText(dir: string, file: string): Promise<string> {
 }
 
 /** Reads a Cypher script and checks up front that its statements can be grouped as asked. */
-export function cypherScript(file: string, text: string, mode: TransactionMode): CypherScript {
-  const statements = buildStatements(text, file);
-  groupStatements(statements, mode, file);
-  return { kind: 'cypher', file, text, statements };
+export function cypherScript(
+  file: string,
+  text: string,
+  meta: Pick<MigrationMeta, 'transaction' | 'schemaProcedures'>,
+): { script: CypherScript; checksum: string } {
+  const { statements, checksumParts } = readScript(text, file, { schemaProcedures: meta.schemaProcedures });
+  groupStatements(statements, meta.transaction, file);
+  return { script: { kind: 'cypher', file, text, statements }, checksum: checksumStatements(checksumParts) };
 }
 
 async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName | undefined, options: DiscoveryOptions): Promise<LocalMigration> {
   const upText = await readText(dir, up.file);
-  const meta = withDefaultTransaction(parseCypherMetadata(upText, up.file), hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
-  const upScript = cypherScript(up.file, upText, meta.transaction);
-  const downScript = down ? cypherScript(down.file, await readText(dir, down.file), meta.transaction) : undefined;
+  const meta = withDefaults(parseCypherMetadata(upText, up.file), hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
+  const { script: upScript, checksum } = cypherScript(up.file, upText, meta);
+  const downRead = down ? cypherScript(down.file, await readText(dir, down.file), meta) : undefined;
+  const downScript = downRead?.script;
   return {
     version: up.version,
     description: meta.description ?? up.description,
     type: 'cypher',
     up: upScript,
     down: downScript,
-    checksum: checksumStatements(upScript.statements.map((s) => s.text)),
-    downChecksum: downScript ? checksumStatements(downScript.statements.map((s) => s.text)) : undefined,
+    checksum,
+    downChecksum: downRead?.checksum,
     meta,
     // only comments so far, as `neomig create` writes it
     empty: upScript.statements.length === 0,
@@ -116,7 +124,7 @@ async function loadModule(dir: string, parsed: ParsedFileName, options: Discover
   if (down !== undefined && typeof down !== 'function') {
     throw new NeomigError('MIGRATION_FILE', `${parsed.file}: down must be a function`, { file: parsed.file, version: parsed.version });
   }
-  const meta = withDefaultTransaction(normalizeMeta(definition, parsed.file, undefined, { allowHandlers: true }), 'transaction' in definition, options);
+  const meta = withDefaults(normalizeMeta(definition, parsed.file, undefined, { allowHandlers: true }), 'transaction' in definition, options);
   const script: TsScript = {
     kind: 'typescript',
     file: parsed.file,
@@ -151,6 +159,10 @@ function hasKey(yaml: string | undefined, key: string): boolean {
   return yaml !== undefined && new RegExp(`^${key}\\s*:`, 'm').test(yaml);
 }
 
-function withDefaultTransaction(meta: MigrationMeta, explicit: boolean, options: DiscoveryOptions): MigrationMeta {
-  return explicit || !options.defaultTransaction ? meta : { ...meta, transaction: options.defaultTransaction };
+/** The config's defaults: its transaction mode unless the migration chose one, its schema procedures added. */
+function withDefaults(meta: MigrationMeta, explicitTransaction: boolean, options: DiscoveryOptions): MigrationMeta {
+  const out = explicitTransaction || !options.defaultTransaction ? { ...meta } : { ...meta, transaction: options.defaultTransaction };
+  const procedures = [...new Set([...(options.schemaProcedures ?? []), ...(meta.schemaProcedures ?? [])])];
+  if (procedures.length) out.schemaProcedures = procedures;
+  return out;
 }

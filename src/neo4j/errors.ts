@@ -1,9 +1,25 @@
+import { type StatementPosition, positionIn } from '../core/position.js';
 import { NeomigError } from '../errors.js';
 
 /** The Neo4j status code of a driver error, if it has one (Neo.ClientError.Statement.SyntaxError ...). */
 export function neo4jCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.length > 0 ? code : undefined;
+}
+
+/**
+ * Where in the statement Neo4j says the error is: from its message `(line L, column C (offset: O))`,
+ * else from the GQL diagnostic record newer servers add (`_position`).
+ */
+export function neo4jPosition(error: unknown): StatementPosition | undefined {
+  const fromMessage = positionIn(errorMessage(error).split('\n')[0] ?? '');
+  if (fromMessage) return fromMessage;
+  const p = (error as { diagnosticRecord?: { _position?: Record<string, unknown> } } | null)?.diagnosticRecord?._position;
+  if (!p) return undefined;
+  // the driver hands these over as neo4j Integers
+  const n = (v: unknown) => (typeof v === 'number' ? v : Number((v as { toNumber?: () => number } | null)?.toNumber?.() ?? NaN));
+  const position = { line: n(p['line']), column: n(p['column']), offset: n(p['offset']) };
+  return Object.values(position).every(Number.isInteger) ? position : undefined;
 }
 
 export function errorMessage(error: unknown): string {

@@ -3,7 +3,8 @@ import { NeomigError } from '../errors.js';
 import type { Statement, TransactionGroup } from '../core/types.js';
 import type { Counters, MigratorEvent } from '../core/vocabulary.js';
 import { type CountingTransaction, type Neo4jClient, addCounters, countersOf } from './client.js';
-import { errorMessage, neo4jCode } from './errors.js';
+import { filePosition, shortenExpected, withoutPosition } from '../core/position.js';
+import { errorMessage, neo4jCode, neo4jPosition } from './errors.js';
 
 export interface StepContext {
   version: string;
@@ -99,18 +100,28 @@ async function commit(tx: CountingTransaction, ctx: StepContext, last: Statement
   }
 }
 
+/**
+ * The error for a failed statement. When Neo4j names a position in the statement, the message and the
+ * details carry the file's line and column (and the line itself, for the caret a person sees) instead.
+ */
 export function statementFailure(e: unknown, ctx: StepContext, statement: Statement, committed: boolean, what = ''): StatementFailure {
   if (e instanceof StatementFailure) return e;
   const code = neo4jCode(e);
   const first = errorMessage(e).split('\n')[0]!.trim();
+  const position = what ? undefined : neo4jPosition(e);
+  const at = position ? filePosition(statement, position.offset) : undefined;
+  const failed = `${what ? what + ' ' : ''}statement ${statement.index} (line ${statement.line}) failed`;
   return new StatementFailure(
     committed,
-    `${ctx.file}: ${what ? what + ' ' : ''}statement ${statement.index} (line ${statement.line}) failed: ${first}`,
+    at
+      ? `${ctx.file}: ${failed} at line ${at.line}, column ${at.column}: ${shortenExpected(withoutPosition(first))}`
+      : `${ctx.file}: ${failed}: ${shortenExpected(first)}`,
     {
       file: ctx.file,
       version: ctx.version,
       statement: statement.index,
-      line: statement.line,
+      line: at?.line ?? statement.line,
+      ...(at ? { column: at.column, excerpt: at.excerpt } : {}),
       neo4jCode: code,
       hint: hintFor(code),
     },

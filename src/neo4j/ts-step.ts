@@ -1,5 +1,5 @@
 import type { Session } from 'neo4j-driver';
-import { classifyStatement } from '../core/classify.js';
+import { type ClassifyOptions, classifyStatement } from '../core/classify.js';
 import type { StatementKind, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
 import { type CountingTransaction, type Neo4jClient, addCounters, countersOf } from './client.js';
@@ -9,6 +9,8 @@ import { awaitIndexes } from './statements.js';
  * The transactions behind a TypeScript step's ctx.run(). In `auto` mode a transaction stays open while
  * statements are of one kind and is committed when the kind changes (Neo4j refuses schema and data in
  * one transaction); `migration` keeps one transaction; `statement` and `implicit` commit every call.
+ * `CALL { } IN TRANSACTIONS` and administration commands always run alone, auto-committed, after the
+ * open transaction is committed.
  */
 export class TsStepTransactions {
   readonly counters: Counters = {};
@@ -22,14 +24,16 @@ export class TsStepTransactions {
     private readonly client: Neo4jClient,
     private readonly mode: TransactionMode,
     private readonly timeoutMs: number | undefined,
+    /** more schema-mode procedures (config and metadata `schemaProcedures`) */
+    private readonly classify: ClassifyOptions = {},
   ) {
     this.session = client.session();
   }
 
   async run(cypher: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
     this.statements++;
-    const { kind, changesIndexes } = classifyStatement(cypher);
-    if (this.mode === 'implicit' || kind === 'periodic') {
+    const { kind, changesIndexes } = classifyStatement(cypher, this.classify);
+    if (this.mode === 'implicit' || kind === 'periodic' || kind === 'admin') {
       await this.commit();
       const result = await this.client.implicit(this.session, cypher, params, this.timeoutMs);
       this.committed = true;

@@ -52,7 +52,14 @@ export function describePlan(plan: Plan): DryRunStep[] {
       direction: 'down',
       file,
       type: a.type === 'typescript' ? 'typescript' : 'cypher',
-      groups: a.type === 'typescript' ? undefined : groupStatements(buildStatements(a.downScript ?? '', file), a.transaction, file),
+      groups:
+        a.type === 'typescript'
+          ? undefined
+          : groupStatements(
+              buildStatements(a.downScript ?? '', file, { schemaProcedures: step.migration?.meta.schemaProcedures }),
+              a.transaction,
+              file,
+            ),
     };
   });
 }

@@ -46,7 +46,8 @@ export class MigratorSession {
 
   /** The local migrations, read from the migrations folder. */
   load(): Promise<LocalMigration[]> {
-    return loadMigrations(this.config.migrationsDir, { defaultTransaction: this.config.transaction });
+    const { migrationsDir, transaction, schemaProcedures } = this.config;
+    return loadMigrations(migrationsDir, { defaultTransaction: transaction, schemaProcedures });
   }
 
   async withLock<T>(lockTimeoutSeconds: number | undefined, work: (locked: Locked) => Promise<T>): Promise<T> {

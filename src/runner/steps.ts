@@ -25,8 +25,8 @@ export class StepFailed extends Error {
 
 /** A down script, from the history or from the files, ready to run. */
 export type DownSource =
-  | { kind: 'cypher'; file: string; text: string; transaction: TransactionMode; timeoutMs?: number }
-  | { kind: 'typescript'; file: string; handlers: Partial<TsHandlers>; transaction: TransactionMode; timeoutMs?: number };
+  | { kind: 'cypher'; file: string; text: string; transaction: TransactionMode; timeoutMs?: number; schemaProcedures?: string[] }
+  | { kind: 'typescript'; file: string; handlers: Partial<TsHandlers>; transaction: TransactionMode; timeoutMs?: number; schemaProcedures?: string[] };
 
 /** Runs single steps: an up with its validation and compensation, or a down. */
 export class StepRunner {
@@ -56,7 +56,7 @@ export class StepRunner {
           throw e;
         }
       } else {
-        const result = await this.runTs(m.up.handlers.up, { version: m.version, direction: 'up', file, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs });
+        const result = await this.runTs(m.up.handlers.up, { version: m.version, direction: 'up', file, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures });
         committed = result.committed;
         if (result.error) throw result.error;
         counters = result.counters;
@@ -92,6 +92,8 @@ export class StepRunner {
         direction: 'up',
         statement: error.details.statement,
         line: error.details.line,
+        column: error.details.column,
+        excerpt: error.details.excerpt,
         neo4jCode: error.details.neo4jCode,
         message: error.message,
         reversed,
@@ -106,12 +108,12 @@ export class StepRunner {
     const started = performance.now();
     let counters: Counters;
     if (source.kind === 'cypher') {
-      const statements = buildStatements(source.text, source.file);
+      const statements = buildStatements(source.text, source.file, { schemaProcedures: source.schemaProcedures });
       const groups = groupStatements(statements, source.transaction, source.file);
       counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
     } else {
       if (!source.handlers.down) throw new NeomigError('VALIDATION', `${source.file} has no down()`, { version, file: source.file });
-      const result = await this.runTs(source.handlers.down, { version, direction: 'down', file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs });
+      const result = await this.runTs(source.handlers.down, { version, direction: 'down', file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures });
       if (result.error) throw result.error;
       counters = result.counters;
     }
@@ -131,16 +133,17 @@ export class StepRunner {
     await (trust ?? (await DownTrust.forFolder(this.migrationsDir, this.events))).check(applied, local);
     if (applied.type === 'typescript') {
       const module = await evalMigrationSource(applied.downScript ?? '', path.join(this.migrationsDir, applied.script));
-      return { kind: 'typescript', file, handlers: { down: module.down as TsHandlers['down'] }, transaction: applied.transaction };
+      return { kind: 'typescript', file, handlers: { down: module.down as TsHandlers['down'] }, transaction: applied.transaction, schemaProcedures: local?.meta.schemaProcedures };
     }
-    return { kind: 'cypher', file, text: applied.downScript ?? '', transaction: applied.transaction };
+    // the local migration's schemaProcedures (config and metadata) when it is still there
+    return { kind: 'cypher', file, text: applied.downScript ?? '', transaction: applied.transaction, schemaProcedures: local?.meta.schemaProcedures };
   }
 
   private async runTs(
     handler: ((ctx: never) => unknown) | undefined,
-    step: { version: string; direction: 'up' | 'down'; file: string; transaction: TransactionMode; timeoutMs?: number },
+    step: { version: string; direction: 'up' | 'down'; file: string; transaction: TransactionMode; timeoutMs?: number; schemaProcedures?: string[] },
   ): Promise<{ counters: Counters; committed: boolean; error?: NeomigError }> {
-    const transactions = new TsStepTransactions(this.client, step.transaction, step.timeoutMs);
+    const transactions = new TsStepTransactions(this.client, step.transaction, step.timeoutMs, { schemaProcedures: step.schemaProcedures });
     try {
       const ctx = createContext(this.client, transactions, this.events, step);
       await (handler as (c: typeof ctx) => unknown)(ctx);
@@ -217,8 +220,8 @@ export function historyEntry(m: LocalMigration): HistoryEntry {
 export function localDown(m: LocalMigration): DownSource {
   const down = m.down!;
   return down.kind === 'cypher'
-    ? { kind: 'cypher', file: down.file, text: down.text, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs }
-    : { kind: 'typescript', file: down.file, handlers: down.handlers, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs };
+    ? { kind: 'cypher', file: down.file, text: down.text, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures }
+    : { kind: 'typescript', file: down.file, handlers: down.handlers, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures };
 }
 
 function asStepError(e: unknown, version: string, file: string): NeomigError {

@@ -24,9 +24,12 @@ export interface FailureReport {
   version: string;
   file: string;
   direction: 'up' | 'down';
-  /** statement number and line that failed, when a statement failed */
+  /** statement number and line that failed, when a statement failed (the line of the error when Neo4j
+   *  named a position, with its column and the file line for a caret) */
   statement?: number;
   line?: number;
+  column?: number;
+  excerpt?: { text: string; caret: number };
   neo4jCode?: string;
   message: string;
   /** the failed migration's own partial work was undone by its down */

@@ -25,6 +25,24 @@ describe('classifyStatement', () => {
     'CYPHER 5 runtime=pipelined planner = cost CREATE INDEX i FOR (n:N) ON (n.p)',
     '// the title index\nCREATE INDEX i FOR (b:Book) ON (b.title)',
     '/* why: search */ CREATE\n  TEXT\n  INDEX t FOR (b:Book) ON (b.title)',
+    'USE neo4j CREATE INDEX i FOR (n:N) ON (n.p)',
+    'USE neo4j\nDROP CONSTRAINT c IF EXISTS',
+    'use `my-db` create constraint c for (n:N) require n.p is unique',
+    'USE composite.part CREATE INDEX i FOR (n:N) ON (n.p)',
+    'USE graph.byName("neo4j") CREATE INDEX i FOR (n:N) ON (n.p)',
+    'USE graph.byName($db)\nCREATE INDEX i FOR (n:N) ON (n.p)',
+    'CYPHER 5 USE neo4j CREATE INDEX i FOR (n:N) ON (n.p)',
+    'CALL apoc.schema.assert({Book: ["isbn"]}, {})',
+    'CALL apoc.schema.assert({}, {Book: ["isbn"]}, false) YIELD label RETURN label',
+    "CALL apoc.cypher.runSchema('CREATE INDEX i FOR (n:N) ON (n.p)', {})",
+    'CALL apoc.cypher.runSchemaFile("schema.cypher")',
+    "CALL apoc.cypher.runSchemaFiles(['a.cypher'])",
+    'CALL db.createIndex("i", ["Book"], ["isbn"], "native-btree-1.0")',
+    'CALL db.createUniquePropertyConstraint("c", ["Book"], ["isbn"], "native-btree-1.0")',
+    'CALL db.createNodeKey("k", ["Book"], ["isbn"], "native-btree-1.0")',
+    'CALL db.index.fulltext.createNodeIndex("t", ["Book"], ["title"])',
+    'WITH 1 AS x CALL apoc . schema . assert({}, {}) YIELD label RETURN label',
+    'USE neo4j CALL apoc.schema.assert({}, {})',
   ])('schema: %s', (text) => {
     expect(classifyStatement(text)).toEqual({ kind: 'schema', changesIndexes: true });
   });
@@ -40,6 +58,14 @@ describe('classifyStatement', () => {
     'CYPHER 25 CALL { CREATE (:A) } /* batch */ IN // batches\n TRANSACTIONS',
     'USING PERIODIC COMMIT 500 LOAD CSV FROM "file:///b.csv" AS row CREATE (:Book {t: row[0]})',
     'CYPHER 5 USING PERIODIC COMMIT LOAD CSV FROM "file:///b.csv" AS row CREATE (:B)',
+    'CALL { CREATE (:A) } IN toInteger($c) CONCURRENT TRANSACTIONS',
+    'CALL { CREATE (:A) } IN 2 * 2 CONCURRENT TRANSACTIONS',
+    'UNWIND range(1, 10) AS i CALL (i) { CREATE (:T {i: i}) } IN 2 * 2 CONCURRENT TRANSACTIONS OF 2 ROWS',
+    'CALL { CREATE (:A) } IN coalesce($c, 4) CONCURRENT TRANSACTIONS OF 100 ROWS',
+    'CALL { CREATE (:A) } IN\n  toInteger($c)\n  CONCURRENT TRANSACTIONS',
+    'USE neo4j CALL { MATCH (n:Old) DETACH DELETE n } IN TRANSACTIONS',
+    'USE neo4j\nMATCH (b:Book) CALL (b) { SET b.x = 1 } IN 3 CONCURRENT TRANSACTIONS',
+    'CYPHER 25 USE graph.byName("neo4j") CALL { CREATE (:A) } IN TRANSACTIONS',
   ])('periodic: %s', (text) => {
     expect(classifyStatement(text)).toEqual({ kind: 'periodic', changesIndexes: false });
   });
@@ -66,7 +92,92 @@ describe('classifyStatement', () => {
     'CREATE INDEXES',
     'WITH 1 AS x CREATE INDEX i FOR (n:N) ON (n.p)',
     'MATCH (p:Periodic) SET p.using = "USING PERIODIC COMMIT"',
+    'USE neo4j MATCH (n) RETURN n',
+    'USE neo4j CREATE (:User {name: "x"})',
+    'CREATE (u:User {name: "bob"})',
+    'MERGE (r:Role {name: "admin"})',
+    'MATCH (d:Database) RETURN d',
+    'SHOW PROCEDURES',
+    'SHOW TRANSACTIONS',
+    'SHOW SETTINGS',
+    'CALL apoc.create.node(["Book"], {})',
+    'CALL apoc.schema.nodes()',
+    "RETURN 'CALL apoc.schema.assert({}, {})'",
+    '// CALL apoc.schema.assert({}, {})\nCREATE (:A)',
+    'RETURN {a: 1} IN [{a: 1}] AS transactions',
+    'MATCH (n) WHERE {a: n.a} IN $rows WITH n RETURN n AS transactions',
   ])('data: %s', (text) => {
     expect(classifyStatement(text)).toEqual({ kind: 'data', changesIndexes: false });
+  });
+
+  it.each([
+    'CREATE USER bob SET PASSWORD "secret-pw" CHANGE NOT REQUIRED',
+    'CREATE USER bob IF NOT EXISTS SET PLAINTEXT PASSWORD $pw',
+    'CREATE OR REPLACE USER bob SET PASSWORD "secret-pw"',
+    'ALTER USER bob SET PASSWORD "other-pw"',
+    'ALTER CURRENT USER SET PASSWORD FROM "a" TO "b"',
+    'DROP USER bob IF EXISTS',
+    'RENAME USER bob TO robert',
+    'CREATE ROLE reader2 AS COPY OF reader',
+    'DROP ROLE reader2',
+    'RENAME ROLE a TO b',
+    'CREATE DATABASE books IF NOT EXISTS',
+    'CREATE OR REPLACE DATABASE books',
+    'CREATE COMPOSITE DATABASE library',
+    'ALTER DATABASE books SET ACCESS READ ONLY',
+    'DROP DATABASE books IF EXISTS DUMP DATA',
+    'DROP COMPOSITE DATABASE library',
+    'START DATABASE books',
+    'STOP DATABASE books WAIT',
+    'CREATE ALIAS library.books FOR DATABASE books',
+    'ALTER ALIAS a SET DATABASE TARGET b',
+    'DROP ALIAS a FOR DATABASE',
+    'ENABLE SERVER "id"',
+    'ALTER SERVER "name" SET OPTIONS {modeConstraint: "PRIMARY"}',
+    'RENAME SERVER "a" TO "b"',
+    'DROP SERVER "a"',
+    'DEALLOCATE DATABASES FROM SERVER "a"',
+    'DRYRUN REALLOCATE DATABASES',
+    'GRANT ROLE reader TO bob',
+    'GRANT TRAVERSE ON GRAPH * NODES * TO reader',
+    'DENY WRITE ON GRAPH neo4j TO reader',
+    'REVOKE ROLE reader FROM bob',
+    'SHOW USERS',
+    'SHOW USERS YIELD user WHERE user = "bob" RETURN user',
+    'SHOW CURRENT USER',
+    'SHOW ROLES',
+    'SHOW POPULATED ROLES WITH USERS',
+    'SHOW PRIVILEGES AS COMMANDS',
+    'SHOW USER bob PRIVILEGES',
+    'SHOW ROLE reader PRIVILEGES',
+    'SHOW SUPPORTED PRIVILEGES',
+    'SHOW DATABASES',
+    'SHOW DATABASE neo4j YIELD name',
+    'SHOW DEFAULT DATABASE',
+    'SHOW HOME DATABASE',
+    'SHOW ALIASES FOR DATABASE',
+    'SHOW SERVERS',
+    '// users for the app\ncreate user app set password "app-pw-123"',
+    'CYPHER 5 SHOW USERS',
+  ])('admin: %s', (text) => {
+    expect(classifyStatement(text)).toEqual({ kind: 'admin', changesIndexes: false });
+  });
+
+  it.each([
+    ['CALL acme.schema.apply()', ['acme.schema.apply']],
+    ['CALL acme.schema.apply({labels: ["A"]}) YIELD done RETURN done', ['acme.schema.apply']],
+    ['CALL ACME.Schema.Apply()', ['acme.schema.apply']],
+    ['CALL acme.ddl.createAll()', ['acme.ddl.*']],
+  ])('schema through schemaProcedures: %s %j', (text, schemaProcedures) => {
+    expect(classifyStatement(text)).toEqual({ kind: 'data', changesIndexes: false });
+    expect(classifyStatement(text, { schemaProcedures })).toEqual({ kind: 'schema', changesIndexes: true });
+  });
+
+  it.each([
+    ['CALL acme.schema.applyMore()', ['acme.schema.apply']],
+    ['CALL acme.ddlx.create()', ['acme.ddl.*']],
+    ['CALL acme.other()', ['acme.schema.apply']],
+  ])('not a listed schema procedure: %s %j', (text, schemaProcedures) => {
+    expect(classifyStatement(text, { schemaProcedures })).toEqual({ kind: 'data', changesIndexes: false });
   });
 });

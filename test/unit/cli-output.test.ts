@@ -191,6 +191,21 @@ describe('errors', () => {
     });
   });
 
+  it('shows the file line Neo4j pointed at with a caret under the column', () => {
+    const e = new NeomigError('MIGRATION_FAILED', 'V1.2.0__books.up.cypher: statement 3 (line 12) failed at line 14, column 5: Invalid input', {
+      file: 'V1.2.0__books.up.cypher',
+      statement: 3,
+      line: 14,
+      column: 5,
+      excerpt: { text: '\tWHERE RETUR n', caret: 7 },
+    });
+    expect(renderError(e, new Output(fakeIo(), { json: false, color: false }).paint).split('\n').slice(1, 4)).toEqual([
+      '  at     V1.2.0__books.up.cypher:14:5, statement 3',
+      '  14 | \tWHERE RETUR n',
+      '     | \t      ^',
+    ]);
+  });
+
   it('reports an unexpected error as such', () => {
     expect(errorJson(new TypeError('x is undefined'))).toEqual({ code: 'UNEXPECTED', message: 'x is undefined' });
     expect(renderError(new TypeError('x is undefined'), new Output(fakeIo(), { json: false, color: false }).paint)).toMatch(/^error unexpected: x is undefined\n.*NEOMIG_DEBUG=1/);

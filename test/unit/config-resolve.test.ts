@@ -34,6 +34,7 @@ describe('resolveConfig: defaults', () => {
       validateOnMigrate: true,
       atomic: true,
       transaction: 'auto',
+      schemaProcedures: [],
       cleanEnabled: false,
       protected: false,
       installedBy: expect.stringMatching(/^.+@.+$/),
@@ -147,6 +148,15 @@ describe('readEnvLayer', () => {
 
   it('treats empty variables as unset (CI often defines secrets as empty strings)', () => {
     expect(readEnvLayer({ NEO4J_URI: '', NEO4J_PASSWORD: '', NEOMIG_LOCK_TIMEOUT: '  ' })).toEqual({});
+  });
+
+  it('reads NEOMIG_SCHEMA_PROCEDURES as a comma-separated list', () => {
+    expect(readEnvLayer({ NEOMIG_SCHEMA_PROCEDURES: 'acme.schema.apply, acme.ddl.* ,' })).toEqual({ schemaProcedures: ['acme.schema.apply', 'acme.ddl.*'] });
+    expect(resolveConfig({ schemaProcedures: ['a.b'] }, { baseDir: BASE }).schemaProcedures).toEqual(['a.b']);
+  });
+
+  it('refuses a NEOMIG_SCHEMA_PROCEDURES item that is not a procedure name', () => {
+    expect(errorOf(() => readEnvLayer({ NEOMIG_SCHEMA_PROCEDURES: 'a.b, not a name' })).message).toMatch(/NEOMIG_SCHEMA_PROCEDURES: item 2 is not valid/);
   });
 
   it('ignores variables it does not know and never enables clean from the environment', () => {

@@ -129,6 +129,8 @@ describe('normalizeMeta: accepted values', () => {
     ['timeout "1h"', { timeout: '1h' }, { timeoutMs: 3_600_000 }],
     ['timeout "45" is seconds', { timeout: '45' }, { timeoutMs: 45_000 }],
     ['irreversible false', { irreversible: false }, { irreversible: false }],
+    ['schemaProcedures one name', { schemaProcedures: 'acme.schema.apply' }, { schemaProcedures: ['acme.schema.apply'] }],
+    ['schemaProcedures list with a namespace', { schemaProcedures: ['acme.a', ' acme.ddl.* ', 'acme.a'] }, { schemaProcedures: ['acme.a', 'acme.ddl.*'] }],
   ])('%s', (_name, raw, expected) => {
     expect(normalizeMeta(raw, FILE)).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -147,7 +149,7 @@ describe('normalizeMeta: refused values', () => {
   it.each<[string, unknown, string, string]>([
     ['a list', ['a'], 'must be a mapping', 'description'],
     ['a string', 'description: x', 'must be a mapping', 'description'],
-    ['an unknown key', { descripton: 'x' }, 'key "descripton" is not known', 'Allowed keys: description, dependsOn, requires, validate, transaction, timeout, irreversible'],
+    ['an unknown key', { descripton: 'x' }, 'key "descripton" is not known', 'Allowed keys: description, dependsOn, requires, validate, transaction, timeout, irreversible, schemaProcedures'],
     ['up without allowHandlers', { up: () => {} }, 'key "up" is not known', 'Allowed keys'],
     ['description not a string', { description: 3 }, 'key "description" must be a string', 'description:'],
     ['dependsOn object', { dependsOn: { v: '1' } }, 'key "dependsOn" must be a version or a list of versions', 'dependsOn:'],
@@ -167,6 +169,8 @@ describe('normalizeMeta: refused values', () => {
     ['timeout unit', { timeout: '3 days' }, 'key "timeout" must be', 'timeout:'],
     ['timeout boolean', { timeout: true }, 'key "timeout" must be', 'timeout:'],
     ['irreversible string', { irreversible: 'yes' }, 'key "irreversible" must be true or false', 'irreversible: true'],
+    ['schemaProcedures not a name', { schemaProcedures: ['acme.ok', 'CALL acme.x()'] }, 'key "schemaProcedures" must be a procedure name or a list of them', 'schemaProcedures: ['],
+    ['schemaProcedures a mapping', { schemaProcedures: { a: 1 } }, 'key "schemaProcedures" must be', 'schemaProcedures:'],
   ])('%s', (_name, raw, problem, hint) => {
     const err = errorOf(() => normalizeMeta(raw, FILE, 7));
     expect(err.code).toBe('MIGRATION_FILE');

@@ -1,5 +1,6 @@
 /** The end of `up` and `down`: the dry-run plan, or what happened (applied, reversed, failed, from -> to). */
 import { describeLocation } from '../../errors.js';
+import { caretLines } from './error.js';
 import type { DryRunStep, FailureReport, RunResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
 import { formatDuration, plural, versionLabel } from './format.js';
@@ -71,8 +72,9 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
 
 function renderFailure(f: FailureReport, paint: Paint): string {
   const lines = [`${paint.red('✗')} ${paint.bold(f.version)} ${f.direction} failed: ${f.message}`];
-  const location = describeLocation({ file: f.file, statement: f.statement, line: f.line });
+  const location = describeLocation({ file: f.file, statement: f.statement, line: f.line, column: f.column });
   if (location) lines.push(`  ${paint.gray('at')}    ${location}`);
+  if (f.excerpt && f.line !== undefined) lines.push(...caretLines(f.line, f.excerpt, paint));
   if (f.neo4jCode) lines.push(`  ${paint.gray('neo4j')} ${f.neo4jCode}`);
   lines.push(
     f.reversed
@@ -96,6 +98,7 @@ export function failureJson(f: FailureReport): Record<string, unknown> {
     file: f.file,
     ...(f.statement !== undefined ? { statement: f.statement } : {}),
     ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.column !== undefined ? { column: f.column } : {}),
     ...(f.neo4jCode ? { neo4jCode: f.neo4jCode } : {}),
     reversed: f.reversed,
     ...(f.reverseError ? { reverseError: f.reverseError } : {}),
