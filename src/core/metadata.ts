@@ -2,8 +2,8 @@
  * Migration metadata: the YAML block at the top of a Cypher file, or the fields of a TS
  * `defineMigration({...})`, checked and turned into a MigrationMeta.
  */
+import { createRequire } from 'node:module';
 import semver from 'semver';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { NeomigError } from '../errors.js';
 import type { MigrationMeta, Requirements, TransactionMode } from './types.js';
 import { parseVersion, stripLeadingZeros } from './version.js';
@@ -13,6 +13,10 @@ const HANDLER_KEYS = ['up', 'down'];
 const REQUIRES_KEYS = ['neo4j', 'edition', 'procedures'];
 const TRANSACTION_MODES: TransactionMode[] = ['auto', 'migration', 'statement', 'implicit'];
 const FENCE = /^\/\/ ---[ \t]*$/;
+/** yaml is loaded on the first metadata block only: most files have none, and a cold `status` should not pay for it. */
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 const EXAMPLE = '// ---\n// description: add books\n// dependsOn: ["1.1.0"]\n// transaction: auto\n// ---';
 
 export interface NormalizeOptions {
@@ -53,6 +57,7 @@ export function extractMetadataBlock(text: string, file: string): { yaml: string
 export function parseCypherMetadata(text: string, file: string): MigrationMeta {
   const block = extractMetadataBlock(text, file);
   if (block === null) return normalizeMeta(undefined, file);
+  const { LineCounter, parseDocument, isMap, isScalar } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(block.yaml, { lineCounter });
   const fileLine = (yamlLine: number) => block.line + yamlLine - 1;

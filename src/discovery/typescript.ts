@@ -1,16 +1,17 @@
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
 import type { TsHandlers } from '../core/types.js';
 import { ownModule } from '../self.js';
 
-let jiti: Jiti | undefined;
+let jiti: Promise<Jiti> | undefined;
 
 function selfAlias(): Record<string, string> {
   const index = ownModule('index');
   return index ? { neomig: index } : {};
 }
 
-function loader(): Jiti {
-  jiti ??= createJiti(import.meta.url, { moduleCache: false, interopDefault: true, alias: selfAlias() });
+/** jiti is imported on first use only: a project of Cypher migrations never pays for loading it. */
+function loader(): Promise<Jiti> {
+  jiti ??= import('jiti').then(({ createJiti }) => createJiti(import.meta.url, { moduleCache: false, interopDefault: true, alias: selfAlias() }));
   return jiti;
 }
 
@@ -19,12 +20,12 @@ export type MigrationModule = Record<string, unknown> & Partial<TsHandlers>;
 
 /** Loads a .ts/.mts/.js/.mjs migration from disk, fresh each time (dev mode reloads edited files). */
 export async function importMigrationModule(path: string): Promise<MigrationModule> {
-  const mod = (await loader().import(path)) as Record<string, unknown>;
+  const mod = (await (await loader()).import(path)) as Record<string, unknown>;
   return ((mod['default'] as MigrationModule | undefined) ?? mod) as MigrationModule;
 }
 
 /** Evaluates a recorded module source as if it stood at `path`, so its relative imports still resolve. */
 export async function evalMigrationSource(source: string, path: string): Promise<MigrationModule> {
-  const mod = (await loader().evalModule(source, { filename: path, async: true, forceTranspile: true })) as Record<string, unknown>;
+  const mod = (await (await loader()).evalModule(source, { filename: path, async: true, forceTranspile: true })) as Record<string, unknown>;
   return ((mod['default'] as MigrationModule | undefined) ?? mod) as MigrationModule;
 }
