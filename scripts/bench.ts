@@ -7,12 +7,13 @@
  *   npm run bench                       # everything: 100 and 500 migrations, 3 rounds (~10 min)
  *   npm run bench -- --quick            # 100-size workloads, 2 rounds
  *   npm run bench -- --only index-100,status-500 --rounds 5
+ *   npm run bench -- --quick --compare ../main   # also another built checkout's CLI, e.g. before/after
  *
  * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
  * splitter. neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped
  * with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +36,7 @@ import { rotate } from './bench/stats.js';
 import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, rounds: { type: 'string' } },
+  options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, rounds: { type: 'string' }, compare: { type: 'string' } },
 });
 const sizes = flags.quick ? [100] : [100, 500];
 const readSize = sizes.at(-1)!;
@@ -50,10 +51,15 @@ const allWorkloads = [
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
 const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter'].includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
-  console.error(`usage: npm run bench -- [--quick] [--rounds N] [--only ${allWorkloads.join(',')}]`);
+  console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
   process.exit(2);
 }
 const workloads = only.length > 0 ? only : allWorkloads;
+const compare = flags.compare ? path.resolve(flags.compare) : undefined;
+if (compare && !existsSync(path.join(compare, 'dist/cli/main.js'))) {
+  console.error(`bench: --compare ${compare} has no dist/cli/main.js: run npm run build there first`);
+  process.exit(2);
+}
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -101,6 +107,7 @@ async function applyWorkload(kind: Kind, size: number): Promise<Series[]> {
   const set = setOf(kind, size);
   const contenders = [
     neomigCli(paths, 'up', set.neomigDir),
+    ...(compare ? [neomigCli(paths, 'up', set.neomigDir, compare)] : []),
     // The library differs from the CLI by a fixed start cost, shown on the smaller sets; on index-500
     // it would add a minute or more per round.
     ...(kind === 'index' && size > 100 ? [] : [neomigLibrary(paths, 'up', set.neomigDir)]),
@@ -123,6 +130,7 @@ async function readWorkload(command: 'status' | 'validate', size: number): Promi
   if (jvm) await neo4jMigrationsCli(paths, jvm, 'migrate', set.neo4jMigrationsDir).run(server);
   const contenders = [
     neomigCli(paths, command, set.neomigDir),
+    ...(compare ? [neomigCli(paths, command, set.neomigDir, compare)] : []),
     neomigLibrary(paths, command, set.neomigDir),
     connectAndQuery(paths),
     ...(jvm ? [neo4jMigrationsCli(paths, jvm, command === 'status' ? 'info' : 'validate', set.neo4jMigrationsDir)] : []),

@@ -57,10 +57,12 @@ export function timed(command: string[], env: Record<string, string>, cwd: strin
 
 const connectionEnv = (server: Server) => ({ NEO4J_URI: server.uri, NEO4J_USERNAME: server.username, NEO4J_PASSWORD: server.password });
 
-export function neomigCli(paths: Paths, command: 'up' | 'status' | 'validate', dir: string): Contender {
+/** `checkout`: another built neomig checkout to compare with (--compare), instead of this one. */
+export function neomigCli(paths: Paths, command: 'up' | 'status' | 'validate', dir: string, checkout?: string): Contender {
+  const bin = path.join(checkout ?? paths.repo, 'bin/neomig');
   return {
-    name: 'neomig CLI',
-    run: (server) => timed(['node', path.join(paths.repo, 'bin/neomig'), command, '--migrations', dir], connectionEnv(server), paths.scratch),
+    name: checkout ? `neomig CLI @ ${checkout}` : 'neomig CLI',
+    run: (server) => timed(['node', bin, command, '--migrations', dir], connectionEnv(server), paths.scratch),
   };
 }
 
