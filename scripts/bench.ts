@@ -29,7 +29,7 @@ import {
 } from './bench/contenders.js';
 import { benchCounts, openDriver, resetDatabase } from './bench/database.js';
 import { type JvmTool, prepareNeo4jMigrations } from './bench/neo4j-migrations.js';
-import { table, type Series } from './bench/report.js';
+import { goals, table, type Series } from './bench/report.js';
 import { roundTripsPerMigration } from './bench/roundtrips.js';
 import { splitterBench } from './bench/splitter.js';
 import { rotate } from './bench/stats.js';
@@ -141,6 +141,7 @@ async function readWorkload(command: 'status' | 'validate', size: number): Promi
 
 const series: Series[] = [];
 const notes: string[] = [];
+let dataRoundTrips: number | undefined;
 try {
   for (const workload of workloads) {
     const [name, n] = workload.split('-') as [string, string | undefined];
@@ -157,6 +158,7 @@ try {
         pair((s) => bareDriver(paths, s, true), 'index'),
       ]);
       const kinds = ['data', 'data', 'index', 'index', 'index'];
+      dataRoundTrips = results[0]!.perMigration;
       notes.push(`round trips per additional migration (proxy count, ${small} vs ${large} one-statement migrations):`);
       results.forEach((r, i) => notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.small} → ${r.large})`));
     } else if (name === 'splitter') notes.push(splitterBench());
@@ -171,4 +173,6 @@ console.log(`\nneomig bench on Neo4j ${server.version} ${server.edition}, ${roun
   (jvm ? `, neo4j-migrations ${jvm.version}` : ', without neo4j-migrations'));
 if (series.length > 0) console.log(table(series));
 for (const note of notes) console.log(note);
+const checked = goals(series, dataRoundTrips);
+if (checked.length > 0) console.log(`goals (issue 8), on medians:\n  ${checked.join('\n  ')}`);
 console.log(`(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);

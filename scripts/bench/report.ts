@@ -46,3 +46,29 @@ export function table(all: Series[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/** Issue #8's goals, checked against the medians of the neomig CLI rows. */
+export function goals(all: Series[], dataRoundTrips?: number): string[] {
+  const out: string[] = [];
+  const med = (workload: string, pick: (s: Series) => boolean) => {
+    const s = all.find((x) => x.workload === workload && pick(x));
+    return s && s.ms.length > 0 ? median(s.ms) : undefined;
+  };
+  const check = (label: string, value: number | undefined, limit: number, unit = '×') => {
+    if (value === undefined) return;
+    out.push(`${value <= limit ? 'met    ' : 'NOT met'}  ${label}: ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit})`);
+  };
+  for (const workload of [...new Set(all.map((s) => s.workload))]) {
+    const kind = /^(data|index|status)-\d+$/.exec(workload)?.[1];
+    if (!kind) continue;
+    const cli = med(workload, (s) => s.contender === 'neomig CLI');
+    if (cli === undefined) continue;
+    const bare = med(workload, (s) => s.role === (kind === 'index' ? 'bare-await' : 'bare'));
+    const jvm = med(workload, (s) => s.role === 'neo4j-migrations');
+    check(`${workload} neomig CLI ÷ ${kind === 'index' ? 'bare + awaitIndexes' : kind === 'status' ? 'connect + RETURN 1' : 'bare driver'}`,
+      bare && cli / bare, kind === 'index' ? 1.3 : 1.5);
+    if (kind !== 'status') check(`${workload} neomig CLI ÷ neo4j-migrations`, jvm && cli / jvm, 0.5);
+  }
+  check('round trips per additional data migration', dataRoundTrips, 4, '');
+  return out;
+}
