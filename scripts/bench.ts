@@ -152,12 +152,13 @@ try {
       const pair = (make: (set: MigrationSet) => Contender, kind: Kind) => ({ small: make(setOf(kind, small)), large: make(setOf(kind, large)), extra: large - small });
       const results = await roundTripsPerMigration(server, driver, [
         pair((s) => neomigCli(paths, 'up', s.neomigDir), 'data'),
+        pair((s) => neomigLibrary(paths, 'up', s.neomigDir), 'data'),
         pair((s) => bareDriver(paths, s), 'data'),
         pair((s) => neomigCli(paths, 'up', s.neomigDir), 'index'),
         pair((s) => bareDriver(paths, s), 'index'),
         pair((s) => bareDriver(paths, s, true), 'index'),
       ]);
-      const kinds = ['data', 'data', 'index', 'index', 'index'];
+      const kinds = ['data', 'data', 'data', 'index', 'index', 'index'];
       dataRoundTrips = results[0]!.perMigration;
       notes.push(`round trips per additional migration (proxy count, ${small} vs ${large} one-statement migrations):`);
       results.forEach((r, i) => notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.small} → ${r.large})`));
