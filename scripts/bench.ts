@@ -157,11 +157,12 @@ try {
         pair((s) => neomigCli(paths, 'up', s.neomigDir), 'index'),
         pair((s) => bareDriver(paths, s), 'index'),
         pair((s) => bareDriver(paths, s, true), 'index'),
-      ]);
+      ], rounds);
       const kinds = ['data', 'data', 'data', 'index', 'index', 'index'];
       dataRoundTrips = results[0]!.perMigration;
-      notes.push(`round trips per additional migration (proxy count, ${small} vs ${large} one-statement migrations):`);
-      results.forEach((r, i) => notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.small} → ${r.large})`));
+      notes.push(`round trips per additional migration (proxy count, ${small} vs ${large} one-statement migrations, median of ${rounds}):`);
+      results.forEach((r, i) =>
+        notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.all.map((x) => x.toFixed(2)).join(' ')})`));
     } else if (name === 'splitter') notes.push(splitterBench());
   }
 } finally {
