@@ -1,157 +1,180 @@
 /**
- * `npm run bench`: figures for neomig's hot paths, each against a baseline measured in the same run.
+ * `npm run bench`: neomig against the bare driver and neo4j-migrations on one Neo4j, in interleaved
+ * rounds (each round runs every contender once per workload, in an order rotated per round), each run
+ * from an empty database and timed as a whole process. Prints min, median and ratios per workload,
+ * round trips per additional migration, and the splitter micro-bench.
  *
- * 1. Round trips to Neo4j for `up` of one single-statement migration, counted by a TCP proxy between
- *    the driver and the server (one round trip = the client sends after having received), next to the
- *    queries/transactions neomig's own client counts.
- * 2. Applying 30 single-statement migrations with `up`, against the floor: the same 30 statements sent
- *    by the bare driver, one transaction each.
- * 3. Splitting a 5,000-statement Cypher file, against a naive split(';') that is wrong but fast.
+ *   npm run bench                       # everything: 100 and 500 migrations, 3 rounds (~10 min)
+ *   npm run bench -- --quick            # 100-size workloads, 2 rounds
+ *   npm run bench -- --only index-100,status-500 --rounds 5
+ *   npm run bench -- --quick --compare ../main   # also another built checkout's CLI, e.g. before/after
+ *
+ * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
+ * splitter. neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped
+ * with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import neo4j from 'neo4j-driver';
-import { resolveConfig } from '../src/config/resolve.js';
-import { splitStatements } from '../src/core/splitter.js';
-import { createMigrator } from '../src/runner/migrator.js';
+import { parseArgs } from 'node:util';
 import { startLocalNeo4j } from '../tools/neo4j-local/provider.js';
+import {
+  bareDriver,
+  connectAndQuery,
+  type Contender,
+  neo4jMigrationsCli,
+  neomigCli,
+  neomigLibrary,
+  type Paths,
+} from './bench/contenders.js';
+import { benchCounts, openDriver, resetDatabase } from './bench/database.js';
+import { type JvmTool, prepareNeo4jMigrations } from './bench/neo4j-migrations.js';
+import { goals, table, type Series } from './bench/report.js';
+import { roundTripsPerMigration } from './bench/roundtrips.js';
+import { splitterBench } from './bench/splitter.js';
+import { rotate } from './bench/stats.js';
+import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
-interface Proxy {
-  uri: string;
-  roundTrips(): number;
-  reset(): void;
-  close(): Promise<void>;
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, rounds: { type: 'string' }, compare: { type: 'string' } },
+});
+const sizes = flags.quick ? [100] : [100, 500];
+const readSize = sizes.at(-1)!;
+const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 3));
+const allWorkloads = [
+  ...sizes.flatMap((n) => [`data-${n}`, `index-${n}`]),
+  `status-${readSize}`,
+  `validate-${readSize}`,
+  'roundtrips',
+  'splitter',
+];
+const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
+const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter'].includes(o));
+if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
+  console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
+  process.exit(2);
+}
+const workloads = only.length > 0 ? only : allWorkloads;
+const compare = flags.compare ? path.resolve(flags.compare) : undefined;
+if (compare && !existsSync(path.join(compare, 'dist/cli/main.js'))) {
+  console.error(`bench: --compare ${compare} has no dist/cli/main.js: run npm run build there first`);
+  process.exit(2);
+}
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = mkdtempSync(path.join(tmpdir(), 'neomig-bench-'));
+const paths: Paths = { repo, scratch: path.join(root, 'cwd') };
+mkdirSync(paths.scratch);
+const started = performance.now();
+
+const needsJvmTool = workloads.some((w) => /^(data|index|status|validate)-/.test(w));
+let jvm: JvmTool | undefined;
+if (needsJvmTool) {
+  const prepared = prepareNeo4jMigrations(repo, log);
+  if (typeof prepared === 'string') log(`bench: neo4j-migrations skipped: ${prepared}`);
+  else jvm = prepared;
 }
 
-/** A loopback TCP proxy that counts request/response turns on every connection. */
-async function countingProxy(target: URL): Promise<Proxy> {
-  let turns = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port), target.hostname);
-    sockets.add(client).add(upstream);
-    let lastFromServer = true;
-    client.on('data', (d) => {
-      if (lastFromServer) turns++;
-      lastFromServer = false;
-      upstream.write(d);
-    });
-    upstream.on('data', (d) => {
-      lastFromServer = true;
-      client.write(d);
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', end).on('error', end);
-    upstream.on('close', end).on('error', end);
+const server = await startLocalNeo4j({ log });
+const driver = openDriver(server);
+const sets = new Map<string, MigrationSet>();
+const setOf = (kind: Kind, size: number) => {
+  const key = `${kind}-${size}`;
+  if (!sets.has(key)) sets.set(key, writeMigrationSet(root, kind, size));
+  return sets.get(key)!;
+};
+
+/** Runs `contenders` for `rounds` rounds in rotating order; `before` readies the database for each run. */
+async function measure(workload: string, contenders: Contender[], before: () => Promise<void>, check: () => Promise<void>): Promise<Series[]> {
+  const wall = contenders.map((c): Series => ({ workload, contender: c.name, role: c.role, ms: [] }));
+  const inner = contenders.map((c): Series => ({ workload: `${workload}, in-process`, contender: c.name, role: c.role, ms: [] }));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of rotate(contenders, r)) {
+      await before();
+      const t = await c.run(server);
+      await check();
+      const i = contenders.indexOf(c);
+      wall[i]!.ms[r] = t.wallMs;
+      if (t.innerMs !== undefined) inner[i]!.ms[r] = t.innerMs;
+      log(`bench: ${workload} round ${r + 1}/${rounds}: ${c.name} ${t.wallMs.toFixed(0)} ms`);
+    }
+  }
+  return [...wall, ...inner.filter((s) => s.ms.length > 0)];
+}
+
+async function applyWorkload(kind: Kind, size: number): Promise<Series[]> {
+  const set = setOf(kind, size);
+  const contenders = [
+    neomigCli(paths, 'up', set.neomigDir),
+    ...(compare ? [neomigCli(paths, 'up', set.neomigDir, compare)] : []),
+    // The library differs from the CLI by a fixed start cost, shown on the smaller sets; on index-500
+    // it would add a minute or more per round.
+    ...(kind === 'index' && size > 100 ? [] : [neomigLibrary(paths, 'up', set.neomigDir)]),
+    bareDriver(paths, set),
+    ...(kind === 'index' ? [bareDriver(paths, set, true)] : []),
+    ...(jvm ? [neo4jMigrationsCli(paths, jvm, 'migrate', set.neo4jMigrationsDir)] : []),
+  ];
+  return measure(`${kind}-${size}`, contenders, () => resetDatabase(driver), async () => {
+    const counts = await benchCounts(driver);
+    const got = kind === 'data' ? counts.nodes : counts.indexes;
+    if (got !== size) throw new Error(`${kind}-${size}: a contender left ${got} ${kind === 'data' ? 'nodes' : 'indexes'}, not ${size}`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    uri: `bolt://127.0.0.1:${port}`,
-    roundTrips: () => turns,
-    reset: () => {
-      turns = 0;
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+/** status/validate with `size` migrations applied by both tools (each reads its own history). */
+async function readWorkload(command: 'status' | 'validate', size: number): Promise<Series[]> {
+  const set = setOf('data', size);
+  await resetDatabase(driver);
+  await neomigLibrary(paths, 'up', set.neomigDir).run(server);
+  if (jvm) await neo4jMigrationsCli(paths, jvm, 'migrate', set.neo4jMigrationsDir).run(server);
+  const contenders = [
+    neomigCli(paths, command, set.neomigDir),
+    ...(compare ? [neomigCli(paths, command, set.neomigDir, compare)] : []),
+    neomigLibrary(paths, command, set.neomigDir),
+    connectAndQuery(paths),
+    ...(jvm ? [neo4jMigrationsCli(paths, jvm, command === 'status' ? 'info' : 'validate', set.neo4jMigrationsDir)] : []),
+  ];
+  const nothing = async () => {};
+  return measure(`${command}-${size}`, contenders, nothing, nothing);
 }
 
-const server = await startLocalNeo4j();
-const dirs: string[] = [];
-const tempDir = (files: Record<string, string>) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'neomig-bench-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  return dir;
-};
-const driver = neo4j.driver(server.uri, neo4j.auth.basic(server.username, server.password));
-const wipe = async () => {
-  await driver.executeQuery('MATCH (n) DETACH DELETE n');
-};
-
+const series: Series[] = [];
+const notes: string[] = [];
+let dataRoundTrips: number | undefined;
 try {
-  // 1. round trips for one single-statement migration
-  const proxy = await countingProxy(new URL(server.uri.replace('bolt://', 'http://')));
-  const one = tempDir({ 'V1__one.up.cypher': 'CREATE (:Bench {n: 1});', 'V1__one.down.cypher': 'MATCH (b:Bench) DELETE b;' });
-  const config = (dir: string, uri = server.uri) =>
-    resolveConfig({ uri, username: server.username, password: server.password, migrations: dir }, { baseDir: dir, processEnv: {} });
-  // warm the server's caches and neomig's schema with a first run, then measure a fresh process-like run
-  for (const round of ['warm-up', 'measured']) {
-    await wipe();
-    proxy.reset();
-    const migrator = createMigrator(config(one, proxy.uri));
-    await migrator.up();
-    await migrator.close();
-    if (round === 'measured') {
-      console.log(`round trips for \`up\` of one single-statement migration (proxy count, incl. Bolt handshake and login): ${proxy.roundTrips()}`);
-    }
+  for (const workload of workloads) {
+    const [name, n] = workload.split('-') as [string, string | undefined];
+    if (name === 'data' || name === 'index') series.push(...(await applyWorkload(name, Number(n))));
+    else if (name === 'status' || name === 'validate') series.push(...(await readWorkload(name, Number(n))));
+    else if (name === 'roundtrips') {
+      const [small, large] = [10, 30];
+      const pair = (make: (set: MigrationSet) => Contender, kind: Kind) => ({ small: make(setOf(kind, small)), large: make(setOf(kind, large)), extra: large - small });
+      const results = await roundTripsPerMigration(server, driver, [
+        pair((s) => neomigCli(paths, 'up', s.neomigDir), 'data'),
+        pair((s) => neomigLibrary(paths, 'up', s.neomigDir), 'data'),
+        pair((s) => bareDriver(paths, s), 'data'),
+        pair((s) => neomigCli(paths, 'up', s.neomigDir), 'index'),
+        pair((s) => bareDriver(paths, s), 'index'),
+        pair((s) => bareDriver(paths, s, true), 'index'),
+      ], rounds);
+      const kinds = ['data', 'data', 'data', 'index', 'index', 'index'];
+      dataRoundTrips = results[0]!.perMigration;
+      notes.push(`round trips per additional migration (proxy count, ${small} vs ${large} one-statement migrations, median of ${rounds}):`);
+      results.forEach((r, i) =>
+        notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.all.map((x) => x.toFixed(2)).join(' ')})`));
+    } else if (name === 'splitter') notes.push(splitterBench());
   }
-  proxy.reset();
-  const bare = neo4j.driver(proxy.uri, neo4j.auth.basic(server.username, server.password));
-  await bare.executeQuery('CREATE (:Bench {n: 1})');
-  await bare.close();
-  console.log(`baseline, the bare driver running the same statement once (incl. handshake and login): ${proxy.roundTrips()}`);
-  await proxy.close();
-
-  // 2. throughput of up
-  const files: Record<string, string> = {};
-  for (let i = 1; i <= 30; i++) {
-    files[`V${i}__m${i}.up.cypher`] = `CREATE (:Bench {n: ${i}});`;
-    files[`V${i}__m${i}.down.cypher`] = `MATCH (b:Bench {n: ${i}}) DELETE b;`;
-  }
-  const many = tempDir(files);
-  const neomigTimes: number[] = [];
-  const bareTimes: number[] = [];
-  for (let r = 0; r < 3; r++) {
-    await wipe();
-    const t0 = performance.now();
-    const migrator = createMigrator(config(many));
-    await migrator.up();
-    await migrator.close();
-    neomigTimes.push(performance.now() - t0);
-
-    await wipe();
-    const t1 = performance.now();
-    const d = neo4j.driver(server.uri, neo4j.auth.basic(server.username, server.password));
-    const session = d.session();
-    for (let i = 1; i <= 30; i++) await session.executeWrite((tx) => tx.run(`CREATE (:Bench {n: ${i}})`));
-    await session.close();
-    await d.close();
-    bareTimes.push(performance.now() - t1);
-  }
-  const a = median(neomigTimes);
-  const b = median(bareTimes);
-  console.log(`up of 30 migrations: ${a.toFixed(0)} ms (median of 3); bare driver, same statements: ${b.toFixed(0)} ms; ratio ${(a / b).toFixed(1)}x, ${((a - b) / 30).toFixed(1)} ms of bookkeeping per migration`);
-
-  // 3. splitter
-  const text = Array.from({ length: 5000 }, (_, i) => `// step ${i}\nMATCH (a:A {s: 'x;y'})-->(b) WHERE b.\`odd;name\` = "q" /* ; */ SET b.n = ${i}`).join(';\n');
-  const time = (f: () => unknown) => {
-    const ts: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      f();
-      ts.push(performance.now() - t);
-    }
-    return median(ts);
-  };
-  const split = time(() => splitStatements(text));
-  const naive = time(() => text.split(';'));
-  console.log(`split 5,000 statements (${(text.length / 1024).toFixed(0)} KiB): ${split.toFixed(1)} ms; naive split(';'): ${naive.toFixed(2)} ms; ratio ${(split / naive).toFixed(0)}x`);
 } finally {
   await driver.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   await server.stop();
+  rmSync(root, { recursive: true, force: true });
 }
+
+console.log(`\nneomig bench on Neo4j ${server.version} ${server.edition}, ${rounds} interleaved round(s), whole processes` +
+  (jvm ? `, neo4j-migrations ${jvm.version}` : ', without neo4j-migrations'));
+if (series.length > 0) console.log(table(series));
+for (const note of notes) console.log(note);
+const checked = goals(series, dataRoundTrips);
+if (checked.length > 0) console.log(`goals (issue 8), on medians:\n  ${checked.join('\n  ')}`);
+console.log(`(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);

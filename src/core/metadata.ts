@@ -3,7 +3,7 @@
  * `defineMigration({...})`, checked and turned into a MigrationMeta.
  */
 import semver from 'semver';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import { NeomigError } from '../errors.js';
 import type { MigrationMeta, Requirements, TransactionMode } from './types.js';
 import { parseVersion, stripLeadingZeros } from './version.js';
@@ -13,6 +13,7 @@ const HANDLER_KEYS = ['up', 'down'];
 const REQUIRES_KEYS = ['neo4j', 'edition', 'procedures'];
 const TRANSACTION_MODES: TransactionMode[] = ['auto', 'migration', 'statement', 'implicit'];
 const FENCE = /^\/\/ ---[ \t]*$/;
+
 const EXAMPLE = '// ---\n// description: add books\n// dependsOn: ["1.1.0"]\n// transaction: auto\n// ---';
 
 export interface NormalizeOptions {

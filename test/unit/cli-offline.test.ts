@@ -439,4 +439,30 @@ describe('cold start', () => {
     const validate = await runCli(['validate', '--offline'], { cwd: dir, nodeArgs });
     expect(validate.stderr).toContain('LOADED');
   });
+
+  it('reading Cypher migrations loads no jiti; a TypeScript migration does', async () => {
+    // CommonJS modules (jiti's core) land in require's cache, whether imported or required
+    const preload = (dir: string) => {
+      const file = path.join(dir, 'loaded.cjs');
+      writeFileSync(file, `process.on('exit', () => {
+  const names = new Set(Object.keys(require('node:module')._cache).map((f) => /node_modules\\/(jiti)\\//.exec(f)?.[1]).filter(Boolean));
+  process.stderr.write('LOADED ' + [...names].sort().join(',') + '\\n');
+});`);
+      return ['--require', file];
+    };
+    const plain = project({ 'migrations/V1__a.up.cypher': 'CREATE (:A);', 'migrations/V1__a.down.cypher': 'MATCH (a:A) DELETE a;' });
+    const cypherOnly = await runCli(['validate', '--offline'], { cwd: plain, nodeArgs: preload(plain) });
+    expect(cypherOnly.code).toBe(0);
+    expect(cypherOnly.stderr).toContain('LOADED \n');
+
+    // the same check sees it where it is needed: a TypeScript migration
+    const mixed = project({
+      'migrations/V1__a.up.cypher': '// ---\n// description: a\n// ---\nCREATE (:A);',
+      'migrations/V1__a.down.cypher': 'MATCH (a:A) DELETE a;',
+      'migrations/V2__b.ts': 'export async function up() {}\nexport async function down() {}\n',
+    });
+    const both = await runCli(['validate', '--offline'], { cwd: mixed, nodeArgs: preload(mixed) });
+    expect(both.code).toBe(0);
+    expect(both.stderr).toContain('LOADED jiti\n');
+  });
 });
