@@ -10,7 +10,7 @@ let driver: Driver;
 
 async function history(): Promise<Record<string, unknown>[]> {
   const r = await driver.executeQuery(
-    `MATCH (v:SchemaVersion) RETURN v {.version, .status, .checksum, .type, .script, .downScript, .downScriptName, .reversed, .errorCode, .description} AS v ORDER BY v.version`,
+    `MATCH (v:SchemaVersion) RETURN v {.version, .status, .checksum, .type, .script, .downScript, .downScriptName, .partialChanges, .reversed, .errorCode, .description} AS v ORDER BY v.version`,
   );
   return r.records.map((x) => x.get('v') as Record<string, unknown>);
 }
@@ -132,8 +132,8 @@ describe('failure and reversal', () => {
       expect(run.details.statement).toBe(3);
       expect(run.details.line).toBe(3);
       expect(run.details.neo4jCode).toBe('Neo.ClientError.Schema.ConstraintValidationFailed');
-      expect(run.result.failed).toMatchObject({ version: '1.1.0', reversed: true });
-      expect(run.result.reversed.map((s) => s.version)).toEqual(['1.0.0']);
+      expect(run.result.failed).toMatchObject({ version: '1.1.0', partialChanges: 'undone' });
+      expect(run.result.rolledBack.map((s) => s.version)).toEqual(['1.0.0']);
       expect(run.result.applied).toEqual([]);
 
       expect(await count('MATCH (c:City) RETURN count(c)')).toBe(0);
@@ -141,7 +141,7 @@ describe('failure and reversal', () => {
       expect(await userSchema(driver)).toEqual([]);
       const h = await history();
       expect(h.map((x) => `${x['version']}:${x['status']}`)).toEqual(['1.0.0:rolled_back', '1.1.0:failed']);
-      expect(h[1]).toMatchObject({ reversed: true, errorCode: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
+      expect(h[1]).toMatchObject({ partialChanges: 'undone', errorCode: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
     } finally {
       await m.close();
     }
@@ -185,8 +185,8 @@ describe('failure and reversal', () => {
       const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(error.code).toBe('MIGRATION_FAILED');
       expect(error.message).toContain('validation query 1');
-      expect(error.result.failed).toMatchObject({ version: '1.1.0', reversed: true });
-      expect(error.result.reversed.map((s) => s.version)).toEqual(['1.0.0']);
+      expect(error.result.failed).toMatchObject({ version: '1.1.0', partialChanges: 'undone' });
+      expect(error.result.rolledBack.map((s) => s.version)).toEqual(['1.0.0']);
       expect(await count('MATCH (t:Tag) RETURN count(t)')).toBe(0);
       expect(await userSchema(driver)).toEqual([]);
       expect((await history()).map((x) => `${x['version']}:${x['status']}`)).toEqual(['1.0.0:rolled_back', '1.1.0:failed']);
@@ -213,7 +213,7 @@ describe('failure and reversal', () => {
     try {
       const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(error.message).toContain('boom after work');
-      expect(error.result.failed?.reversed).toBe(true);
+      expect(error.result.failed?.partialChanges).toBe('undone');
       expect(await count('MATCH (n:T) RETURN count(n)')).toBe(0);
       expect(await userSchema(driver)).toEqual([]);
     } finally {

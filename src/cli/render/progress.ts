@@ -4,6 +4,8 @@
  * pipe (CI logs) each finished statement gets one line, and a long one a "still running" line now
  * and then, so a log never goes silent for minutes.
  */
+import { leftNothing } from '../../core/types.js';
+import { partialChangesText } from '../../runner/results.js';
 import type { MigratorEvent } from '../../runner/types.js';
 import type { Output } from '../output.js';
 import { firstLine, formatCounters, formatDuration, formatTimestamp } from './format.js';
@@ -79,7 +81,8 @@ export class ProgressRenderer {
       }
       case 'migration:failed': {
         this.running = undefined;
-        const state = event.reversed ? p.yellow('its changes were reversed') : p.red('its changes were NOT reversed');
+        const text = partialChangesText(event);
+        const state = leftNothing(event.partialChanges) ? p.yellow(text) : p.red(text);
         return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${shorten(event.error.message)} (${state})`);
       }
       case 'log': {

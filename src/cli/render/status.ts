@@ -1,5 +1,5 @@
 /** `neomig status`: every version, local and applied, in one table. */
-import type { MigrationState, MigrationStatus } from '../../core/types.js';
+import type { MigrationState, MigrationStatus, PartialChanges } from '../../core/types.js';
 import type { StatusResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
 import { formatDuration, formatTimestamp, plural, versionLabel } from './format.js';
@@ -45,11 +45,18 @@ export function notes(m: MigrationState): string[] {
   if (m.checksumChanged) out.push('checksum changed');
   if (m.fileMissing) out.push('file missing');
   if (m.outOfOrder) out.push('out of order');
-  if (m.status === 'failed' && m.applied) out.push(m.applied.reversed ? 'failed, reversed' : 'failed, NOT reversed');
+  if (m.status === 'failed' && m.applied?.partialChanges) out.push(FAILURE_NOTES[m.applied.partialChanges]);
   if (m.status === 'pending' && m.applied?.status === 'rolled_back') out.push('rolled back');
   if (m.applied?.irreversible || m.local?.meta.irreversible) out.push('irreversible');
   return out;
 }
+
+const FAILURE_NOTES: Record<PartialChanges, string> = {
+  none: 'nothing committed',
+  undone: 'partial changes undone',
+  remain: 'partial changes REMAIN',
+  unknown: 'interrupted: changes may remain',
+};
 
 function colorStatus(status: MigrationStatus, paint: Paint): string {
   switch (status) {
