@@ -248,7 +248,7 @@ export class HistoryStore {
 }
 
 /** An entry as read, including entries written by earlier neomig versions (which said `reversed`). */
-function toApplied(v: Row): AppliedMigration {
+export function toApplied(v: Row): AppliedMigration {
   const str = (k: string): string | null => (v[k] === null || v[k] === undefined ? null : String(v[k]));
   let counters: Counters = {};
   try {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { NeomigError } from '../errors.js';
 import type { LockHolder } from '../core/vocabulary.js';
-import { type Neo4jClient, type Query, type Row, label } from './client.js';
+import { type Neo4jClient, type Query, type Row, label, rowsOf } from './client.js';
 import { errorMessage } from './errors.js';
 
 export interface LeaseOptions {
@@ -145,13 +145,14 @@ export class LeaseLock {
 
 /** Who holds the lock on a database now, if anyone (for status and repair). */
 export async function readLock(client: Neo4jClient, lockLabel: string): Promise<(LockHolder & { stale: boolean }) | null> {
-  const rows = await client.rows(
+  const result = await client.autoCommit(
     `MATCH (l:${label(lockLabel)} {name: $name})
      RETURN l {.owner, .host, .pid, acquiredAt: toString(l.acquiredAt), heartbeatAt: toString(l.heartbeatAt)} AS before,
             l.heartbeatAt + duration({seconds: coalesce(l.ttlSeconds, 60)}) < datetime() AS stale`,
     { name: client.databaseName },
     'read',
   );
+  const rows = rowsOf(result);
   if (!rows[0]) return null;
   return { ...toHolder(rows[0]['before'] as Row), stale: rows[0]['stale'] === true };
 }

@@ -26,13 +26,22 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
+// `up` of the built library (as bin/neomig runs it), printing each migration:start on stdout
+const CHILD = `
+  const { createMigrator } = await import(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
+  const migrator = createMigrator(JSON.parse(process.argv[1]));
+  migrator.on((e) => { if (e.type === 'migration:start') process.stdout.write(JSON.stringify(e) + '\\n'); });
+  await migrator.up();
+  await migrator.close();
+`;
+
 /**
  * Starts `up` in a child process (lease TTL 1 s, so the next run takes its lock over quickly) and
  * SIGKILLs it `delayMs` after it announced the start of its `nth` migration (or when it ends).
  */
 async function killDuringUp(dir: string, nth: number, delayMs: number): Promise<void> {
   const config = testConfig(path.join(dir, 'migrations'), { lock: { ttlSeconds: 1, heartbeatSeconds: 0.3 } });
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'jiti/register', 'test/support/child-up.ts', JSON.stringify(config)], {
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', CHILD, JSON.stringify(config)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
