@@ -36,14 +36,13 @@ export class TsStepTransactions {
     const { kind, changesIndexes } = classifyStatement(cypher);
     if (this.mode === 'implicit' || kind === 'periodic') {
       await this.commit();
-      await this.client.settleIndexes(this.session);
       const result = await this.client.implicit(this.session, cypher, params, this.timeoutMs);
       this.committed = true;
       if (changesIndexes) this.client.indexesChanged();
       addCounters(this.counters, countersOf(result));
       return rowsOf(result);
     }
-    if (this.open && this.mode === 'auto' && this.open.kind !== kind) await this.commit();
+    if (this.open && this.mode === 'auto' && this.open.kind !== kind) await this.commitOpen();
     if (!this.open) {
       if (kind !== 'schema') await this.client.settleIndexes(this.session);
       this.open = { tx: await this.client.begin(this.session, this.timeoutMs), kind, changesIndexes: false };
@@ -51,15 +50,26 @@ export class TsStepTransactions {
     this.open.changesIndexes ||= changesIndexes;
     const result = await this.open.tx.run(cypher, params);
     addCounters(this.counters, countersOf(result));
-    if (this.mode === 'statement') await this.commit();
+    if (this.mode === 'statement') await this.commitOpen();
     return rowsOf(result);
   }
 
   /**
    * Commits the open transaction, if any, before the step goes on (ctx.batch calls this first): the
-   * step now spans several transactions, so its start is recorded first, once.
+   * step now spans several transactions, so its start is recorded first, once. What follows may read
+   * or write data, so new indexes are waited for.
    */
   async commit(): Promise<void> {
+    await this.commitOpen();
+    await this.client.settleIndexes(this.session);
+  }
+
+  /** Commits the open transaction as the step's last (index waits are left to whatever comes next). */
+  async commitLast(): Promise<void> {
+    await this.commitOpen();
+  }
+
+  private async commitOpen(): Promise<void> {
     if (!this.started) {
       this.started = true;
       await this.beforeFirstCommit();
@@ -80,7 +90,7 @@ export class TsStepTransactions {
    */
   async finish(bookkeeping: (run: TransactionRun) => Promise<void>): Promise<boolean> {
     if (this.committed || this.open?.kind === 'schema') {
-      await this.commit();
+      await this.commitLast();
       return false;
     }
     const open = this.open ?? { tx: await this.client.begin(this.session, this.timeoutMs), kind: 'data' as const, changesIndexes: false };

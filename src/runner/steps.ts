@@ -183,7 +183,7 @@ export class StepRunner {
       await (handler as (c: typeof ctx) => unknown)(ctx);
       let atomic = false;
       if (up) atomic = await transactions.finish((run) => up.bookkeeping(run, transactions.counters));
-      else await transactions.commit();
+      else await transactions.commitLast();
       return { counters: transactions.counters, committed: transactions.committed && !atomic, atomic };
     } catch (e) {
       await transactions.rollback();

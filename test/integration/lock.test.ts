@@ -97,6 +97,12 @@ describe('the lease lock', () => {
         }
       });
     });
+    // kill it once its schema transaction committed (the step then is recorded as started)
+    for (let i = 0; i < 300; i++) {
+      const started = await driver.executeQuery("MATCH (v:SchemaVersion {version: '2.0.0'}) RETURN count(v) AS n");
+      if (Number(started.records[0]?.get('n')) > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
