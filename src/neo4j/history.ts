@@ -33,29 +33,31 @@ export interface AuditEvent {
   detail?: string;
 }
 
-/** One write to the history: a version's node and the audit event about it, as one short query. */
-export interface HistoryWrite extends Query {
+/** One write to the history: properties of a version's node and the audit event about it. */
+export interface HistoryWrite {
   version: string;
   /** the write sends the whole entry (script, checksum, down script) */
   full: boolean;
-  /** the write creates the version's node (and returns its element id) */
-  creates: boolean;
+  props: Record<string, unknown>;
+  /** set installedBy/installedAt to who and now */
+  stamp: boolean;
+  event: Record<string, unknown>;
 }
 
 /**
- * The :SchemaVersion history and its audit trail. Each write updates (or creates) the version node and
- * appends an audit node linked to it in one short query, so history and audit never disagree.
+ * The :SchemaVersion history and its audit trail. Every write, of one version or several, is the same
+ * query (UNWIND over the writes; each updates or creates the version node and appends an audit node
+ * linked to it), so history and audit never disagree, and the history costs one plan.
  *
- * The queries are short on purpose: every schema change empties Neo4j's plan cache, and a long MERGE took
- * ~65-95 ms of server time to plan again after each index migration (measured on 5.26), where a CREATE, or
- * a SET on a node found by its element id, plans in a few. Nodes are found by the element ids read with
- * the history or returned when created, never by a MERGE; the entry (and its down script) is sent once.
+ * One plan matters: each index or constraint that comes online empties Neo4j's query plan cache, and
+ * the first run of each distinct query after that is planned again, ~60-120 ms of server time on 5.26
+ * whatever the query's length (measured: a long MERGE, a short CREATE, a SET by element id alike).
+ * With several query shapes an index migration paid that once per shape; with one it pays it once.
+ * The entry (and its down script) is sent once per run, not with every write.
  */
 export class HistoryStore {
   private readonly h: string;
   private readonly a: string;
-  /** element id of each version's node, as read or created */
-  private readonly ids = new Map<string, string>();
   /** versions whose whole entry this run has written already (a start record) */
   private readonly entryWritten = new Set<string>();
   private primed: AppliedMigration[] | undefined;
@@ -94,7 +96,7 @@ export class HistoryStore {
   readQuery(): Query {
     return {
       cypher: `MATCH (v:${this.h}) WHERE v.database = $database
-       RETURN v {.*, installedAt: toString(v.installedAt)} AS v, elementId(v) AS id ORDER BY v.version`,
+       RETURN v {.*, installedAt: toString(v.installedAt)} AS v ORDER BY v.version`,
       params: { database: this.database },
     };
   }
@@ -114,10 +116,7 @@ export class HistoryStore {
   }
 
   private fromRows(rows: Row[]): AppliedMigration[] {
-    return rows.map((r) => {
-      this.ids.set(String((r['v'] as Row)['version']), String(r['id']));
-      return toApplied(r['v'] as Row);
-    });
+    return rows.map((r) => toApplied(r['v'] as Row));
   }
 
   /** Whether this run has recorded that `version` started (its entry is written, status failed/interrupted). */
@@ -149,19 +148,21 @@ export class HistoryStore {
     return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs }, { action: 'down', durationMs, detail }, false);
   }
 
-  /** Writes, pipelined: inside `run`'s transaction when given (call the returned function once it
-   *  committed), else in one transaction of their own. */
+  /** Writes in one query: inside `run`'s transaction when given (call the returned function once it
+   *  committed), else auto-committed on its own. */
   async save(writes: HistoryWrite[], run?: TransactionRun): Promise<() => void> {
-    const results = run
-      ? await Promise.all(writes.map((w) => run(w.cypher, w.params)))
-      : await this.client.together(writes);
-    const committed = () => {
-      writes.forEach((w, i) => {
-        if (w.full) this.entryWritten.add(w.version);
-        const id = results[i]?.[0]?.['id'];
-        if (w.creates && id !== undefined) this.ids.set(w.version, String(id));
-      });
+    const query = {
+      cypher: `UNWIND $writes AS w
+       MERGE (v:${this.h} {database: $database, version: w.version})
+       SET v += w.props
+       FOREACH (_ IN CASE WHEN w.stamp THEN [1] ELSE [] END | SET v.installedBy = $by, v.installedAt = datetime())
+       REMOVE v.reversed
+       CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event, e.at = datetime()`,
+      params: { writes: writes.map(({ version, props, stamp, event }) => ({ version, props, stamp, event })), database: this.database, by: this.installedBy },
     };
+    if (run) await run(query.cypher, query.params);
+    else await this.client.autoCommit(query.cypher, query.params);
+    const committed = () => writes.forEach((w) => w.full && this.entryWritten.add(w.version));
     if (!run) committed();
     return committed;
   }
@@ -207,11 +208,13 @@ export class HistoryStore {
     return { ...this.write(entry.version, full ? { ...entry, ...outcome } : outcome, event, true), full };
   }
 
+  // `reversed` (removed by save()) is the word earlier versions used for partialChanges
   private write(version: string, props: Record<string, unknown>, event: AuditEvent, stamp: boolean): HistoryWrite {
-    const audit = `CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = $event, e.at = datetime()`;
-    const params = {
+    return {
+      version,
+      full: false,
       props,
-      by: this.installedBy,
+      stamp,
       event: {
         database: this.database,
         version,
@@ -223,26 +226,6 @@ export class HistoryStore {
         errorMessage: event.errorMessage ?? null,
         detail: event.detail ?? null,
       },
-    };
-    const id = this.ids.get(version);
-    if (id === undefined) {
-      return {
-        version,
-        full: false,
-        creates: true,
-        cypher: `CREATE (v:${this.h}) SET v = $props, v.database = $database, v.version = $version, v.installedBy = $by, v.installedAt = datetime()
-         ${audit} RETURN elementId(v) AS id`,
-        params: { ...params, database: this.database, version },
-      };
-    }
-    // `reversed` is the word an earlier version used for partialChanges
-    return {
-      version,
-      full: false,
-      creates: false,
-      cypher: `MATCH (v:${this.h}) WHERE elementId(v) = $id SET v += $props${stamp ? ', v.installedBy = $by, v.installedAt = datetime()' : ''} REMOVE v.reversed
-       ${audit}`,
-      params: { ...params, id },
     };
   }
 }
