@@ -1,5 +1,5 @@
 import { NeomigError } from '../errors.js';
-import type { MigrationState, Plan, PlanStep, Target } from './types.js';
+import { type MigrationState, type Plan, type PlanStep, type Target, leftNothing, remainText } from './types.js';
 import { currentVersion, isInEffect } from './reconcile.js';
 import { compareVersions, parseVersion } from './version.js';
 
@@ -40,9 +40,9 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
   const current = currentVersion(states);
   const rerun = options.rerun ?? new Set<string>();
 
-  const blocked = states.find((s) => s.status === 'failed' && !s.applied?.reversed && !rerun.has(s.version));
+  const blocked = states.find((s) => s.status === 'failed' && !leftNothing(s.applied?.partialChanges) && !rerun.has(s.version));
   if (blocked) {
-    throw new NeomigError('VALIDATION', `${blocked.version} failed earlier and what it committed was not reversed`, {
+    throw new NeomigError('VALIDATION', `${blocked.version} failed earlier and ${remainText(blocked.applied?.partialChanges)}`, {
       version: blocked.version,
       file: blocked.local?.up.file ?? blocked.applied?.script,
       neo4jCode: blocked.applied?.errorCode ?? undefined,
@@ -54,7 +54,7 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
     (s) =>
       s.local &&
       ((s.status === 'pending' && (!s.outOfOrder || options.outOfOrder)) ||
-        (s.status === 'failed' && (s.applied?.reversed || rerun.has(s.version))) ||
+        (s.status === 'failed' && (leftNothing(s.applied?.partialChanges) || rerun.has(s.version))) ||
         (s.status === 'applied' && rerun.has(s.version))),
   );
 

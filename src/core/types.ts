@@ -111,6 +111,28 @@ export interface LocalMigration {
 
 export type AppliedStatus = 'applied' | 'failed' | 'rolled_back' | 'baseline';
 
+/**
+ * For a `failed` entry, what became of the changes the failed run made:
+ * - `none`: nothing was committed (its transaction rolled back), the database is as before;
+ * - `undone`: parts had committed, and its down undid them;
+ * - `remain`: parts committed and are still in the database (its down failed, or it has none);
+ * - `unknown`: the run stopped mid-way (killed, connection lost) after parts may have committed.
+ * `up` retries a failure whose changes are `none` or `undone`; the others need a look and `neomig repair`.
+ */
+export type PartialChanges = 'none' | 'undone' | 'remain' | 'unknown';
+
+/** A failure that left nothing behind, so `up` may simply run the migration again. */
+export function leftNothing(changes: PartialChanges | null | undefined): boolean {
+  return changes === 'none' || changes === 'undone';
+}
+
+/** The end of "X failed and ...", for a failure that may have left changes behind. */
+export function remainText(changes: PartialChanges | null | undefined): string {
+  return changes === 'unknown'
+    ? 'its run stopped mid-way, so some of its changes may have committed'
+    : 'some of its changes committed and were not undone';
+}
+
 /** One :SchemaVersion node as the runner reads it back. */
 export interface AppliedMigration {
   version: string;
@@ -133,8 +155,8 @@ export interface AppliedMigration {
   irreversible: boolean;
   /** the transaction mode the up ran with; the recorded down runs with the same */
   transaction: TransactionMode;
-  /** for `failed`: whether what the failed run committed was undone by its down */
-  reversed: boolean;
+  /** for `failed`: what became of the changes the failed run made (null for other statuses) */
+  partialChanges: PartialChanges | null;
   errorCode: string | null;
   errorMessage: string | null;
 }
@@ -145,7 +167,7 @@ export type MigrationStatus =
   | 'pending'
   | 'applied'
   | 'baseline'
-  /** the last run failed; `reversed` on the entry says whether it left traces */
+  /** the last run failed; `partialChanges` on the entry says whether it left changes behind */
   | 'failed'
   /** lower than the baseline version: never run */
   | 'below_baseline'
@@ -194,7 +216,7 @@ export interface ValidationIssue {
     | 'checksum_changed'
     | 'file_missing'
     | 'out_of_order'
-    | 'failed_not_reversed'
+    | 'failed_changes_remain'
     | 'dependency_missing'
     | 'dependency_cycle'
     | 'dependency_order'

@@ -1,5 +1,5 @@
 import { checkDependencies } from './dependencies.js';
-import type { LocalMigration, MigrationState, ValidationIssue } from './types.js';
+import { type LocalMigration, type MigrationState, type ValidationIssue, leftNothing, remainText } from './types.js';
 
 /** Checks that need only the files: dependencies and missing downs. */
 export function validateLocal(local: LocalMigration[], historyVersions: Iterable<string> = []): ValidationIssue[] {
@@ -62,12 +62,12 @@ export function validateHistory(states: MigrationState[], options: { outOfOrder?
         message: `${s.version} is pending but a higher version is already applied`,
       });
     }
-    if (s.status === 'failed' && !s.applied?.reversed) {
+    if (s.status === 'failed' && !leftNothing(s.applied?.partialChanges)) {
       issues.push({
-        kind: 'failed_not_reversed',
+        kind: 'failed_changes_remain',
         version: s.version,
         file,
-        message: `${s.version} failed and what it committed was not reversed: ${s.applied?.errorMessage ?? 'unknown error'}`,
+        message: `${s.version} failed and ${remainText(s.applied?.partialChanges)}: ${s.applied?.errorMessage ?? 'unknown error'}`,
       });
     }
   }
@@ -83,7 +83,7 @@ export function adviceFor(kind: ValidationIssue['kind']): string {
       return 'Restore the file, or reverse the version with `neomig down` (its down script was recorded).';
     case 'out_of_order':
       return 'Give the new migration a version above the current one, or set outOfOrder: true in the config.';
-    case 'failed_not_reversed':
+    case 'failed_changes_remain':
       return 'Undo its partial changes by hand, then run `neomig repair`.';
     case 'down_missing':
       return 'Add the down script, or mark the migration irreversible: true.';

@@ -1,4 +1,5 @@
 import type { NeomigError } from '../errors.js';
+import type { PartialChanges } from './types.js';
 
 /** Counters Neo4j reported, summed over a step's statements (nodesCreated, indexesAdded, ...). */
 export type Counters = Record<string, number>;
@@ -30,7 +31,7 @@ export type MigratorEvent =
   | BatchProgressEvent
   | { type: 'validate'; version: string; query: string; valid: boolean }
   | { type: 'migration:done'; direction: 'up' | 'down'; version: string; elapsedMs: number; counters: Counters }
-  | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; reversed: boolean }
+  | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; partialChanges: PartialChanges }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
 
 /** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the

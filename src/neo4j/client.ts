@@ -6,6 +6,17 @@ import { connectionError } from './errors.js';
 
 type Params = Record<string, unknown>;
 export type Row = Record<string, unknown>;
+/** A query and its parameters, for several sent together. */
+export interface Query {
+  cypher: string;
+  params: Params;
+}
+
+/** Runs a query inside a transaction someone else commits. */
+export type TransactionRun = (cypher: string, params?: Params) => Promise<Row[]>;
+
+/** Seconds db.awaitIndexes() may wait for new indexes to come online. */
+const AWAIT_INDEXES_SECONDS = 300;
 
 /**
  * The one door to Neo4j. Every session shares one bookmark manager so that lock, steps and history are
@@ -13,6 +24,7 @@ export type Row = Record<string, unknown>;
  */
 export class Neo4jClient {
   readonly stats = { queries: 0, transactions: 0 };
+  private indexesPending = false;
   private readonly bookmarks = neo4j.bookmarkManager();
   server!: ServerInfo;
 
@@ -21,7 +33,11 @@ export class Neo4jClient {
     private readonly database: string | undefined,
   ) {}
 
-  /** Opens the driver and asks the server who it is (one query, which also proves the login). */
+  /**
+   * Opens the driver and asks the server who it is: one auto-commit query, which also proves the login.
+   * Auto-commit queries are not retried, so an unreachable server fails at once (a managed query would
+   * retry for 30 s) without a separate connectivity check.
+   */
   static async connect(connection: ResolvedConfig['connection']): Promise<Neo4jClient> {
     const { uri, username, password, database } = connection;
     let driver: Driver;
@@ -38,10 +54,10 @@ export class Neo4jClient {
     }
     const client = new Neo4jClient(driver, database);
     try {
-      // fails at once when the server is unreachable, where a managed query would retry for 30 s
-      await driver.verifyConnectivity({ database });
-      const result = await client.query(
+      const result = await client.autoCommit(
         'CALL dbms.components() YIELD name, versions, edition WHERE name = "Neo4j Kernel" RETURN versions[0] AS version, edition',
+        {},
+        'read',
       );
       const row = result.records[0]?.toObject() ?? {};
       client.server = {
@@ -60,9 +76,65 @@ export class Neo4jClient {
     return this.server.database;
   }
 
-  /** A write session on the target database, sharing the bookmarks of this client. */
-  session(): Session {
-    return this.driver.session({ database: this.server?.database ?? this.database, bookmarkManager: this.bookmarks });
+  /** A session on the target database, sharing the bookmarks of this client. */
+  session(mode: 'read' | 'write' = 'write'): Session {
+    return this.driver.session({
+      database: this.server?.database ?? this.database,
+      bookmarkManager: this.bookmarks,
+      defaultAccessMode: mode === 'read' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+  }
+
+  /** One auto-commit query in a session of its own: one round trip, not retried. */
+  async autoCommit(cypher: string, params: Params = {}, mode: 'read' | 'write' = 'write'): Promise<QueryResult> {
+    const session = this.session(mode);
+    try {
+      return await this.implicit(session, cypher, params);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * Several queries pipelined in one explicit transaction (sent together: one round trip, plus the
+   * commit), returning each one's rows. Not retried: for bookkeeping that must not run twice.
+   */
+  async together(queries: Query[], mode: 'read' | 'write' = 'write'): Promise<Row[][]> {
+    if (queries.length === 0) return [];
+    if (queries.length === 1) return [rowsOf(await this.autoCommit(queries[0]!.cypher, queries[0]!.params, mode))];
+    const session = this.session(mode);
+    try {
+      const tx = await this.begin(session);
+      try {
+        const results = await Promise.all(queries.map((q) => tx.run(q.cypher, q.params)));
+        await tx.commit();
+        return results.map(rowsOf);
+      } catch (e) {
+        await tx.rollback().catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Remembers that indexes or constraints changed; the next settleIndexes() waits for them. */
+  indexesChanged(): void {
+    this.indexesPending = true;
+  }
+
+  /**
+   * db.awaitIndexes() if an index or constraint changed since the last wait: called before a statement
+   * that could depend on one (a data statement, a validate query) and once at the end of a run, rather
+   * than after every schema migration.
+   */
+  async settleIndexes(session?: Session): Promise<void> {
+    if (!this.indexesPending) return;
+    this.indexesPending = false;
+    const query = 'CALL db.awaitIndexes($seconds)';
+    const params = { seconds: AWAIT_INDEXES_SECONDS };
+    if (session) await this.implicit(session, query, params);
+    else await this.autoCommit(query, params);
   }
 
   /** One auto-routed managed transaction running one query (retried on transient errors). */
@@ -140,6 +212,10 @@ export class CountingTransaction {
   async rollback(): Promise<void> {
     if (this.tx.isOpen()) await this.tx.rollback();
   }
+}
+
+export function rowsOf(result: QueryResult): Row[] {
+  return result.records.map((r) => r.toObject());
 }
 
 /** Neo4j's counters as plain numbers, zeros left out. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { NeomigError } from '../errors.js';
 import type { LockHolder } from '../core/vocabulary.js';
-import { type Neo4jClient, type Row, label } from './client.js';
+import { type Neo4jClient, type Query, type Row, label, rowsOf } from './client.js';
 import { errorMessage } from './errors.js';
 
 export interface LeaseOptions {
@@ -13,6 +13,8 @@ export interface LeaseOptions {
 
 export interface AcquireResult {
   tookOverFrom?: LockHolder;
+  /** rows of the query sent along with the winning attempt */
+  alongRows: Row[];
 }
 
 /**
@@ -41,23 +43,28 @@ export class LeaseLock {
     return this.client.databaseName;
   }
 
-  /** Takes the lock, waiting or failing as configured; takes over a lease whose heartbeat expired. */
-  async acquire(onWaiting?: (holder: LockHolder) => void): Promise<AcquireResult> {
+  /**
+   * Takes the lock, waiting or failing as configured; takes over a lease whose heartbeat expired.
+   * `along` (the history read) is pipelined in the same transaction as each attempt, so a run learns
+   * the lock and the history in one round trip; its rows count only from the attempt that won.
+   */
+  async acquire(onWaiting?: (holder: LockHolder) => void, along?: Query): Promise<AcquireResult> {
     const deadline = Date.now() + this.options.timeoutSeconds * 1000;
     let told = false;
     for (;;) {
-      const row = await this.tryAcquire();
-      if (row['acquired'] === true) {
-        const previous = row['tookOver'] === true ? toHolder(row['before'] as Row) : undefined;
+      const [attempt, alongRows] = await this.tryAcquire(along);
+      const row = attempt?.[0];
+      if (row!['acquired'] === true) {
+        const previous = row!['tookOver'] === true ? toHolder(row!['before'] as Row) : undefined;
         if (previous) {
           this.onWarning(
             `took over a stale lock held by ${previous.owner} (host ${previous.host}, pid ${previous.pid}); its last heartbeat was at ${previous.heartbeatAt}`,
           );
         }
         this.startHeartbeat();
-        return { tookOverFrom: previous };
+        return { tookOverFrom: previous, alongRows: alongRows ?? [] };
       }
-      const holder = toHolder(row['before'] as Row);
+      const holder = toHolder(row!['before'] as Row);
       if (this.options.mode === 'fail' || Date.now() >= deadline) {
         throw new NeomigError(
           'LOCK',
@@ -79,11 +86,11 @@ export class LeaseLock {
     }
   }
 
-  private async tryAcquire(): Promise<Row> {
+  private async tryAcquire(along: Query | undefined): Promise<Row[][]> {
     // SET l._lock first so the node is write-locked before its owner and heartbeat are read:
     // two runs that both see an expired lease cannot both take it over.
-    const rows = await this.client.rows(
-      `MERGE (l:${this.l} {name: $name})
+    const attempt: Query = {
+      cypher: `MERGE (l:${this.l} {name: $name})
        ON CREATE SET l.owner = $owner, l.host = $host, l.pid = $pid, l.acquiredAt = datetime(),
                      l.heartbeatAt = datetime(), l.ttlSeconds = $ttl
        SET l._lock = true
@@ -95,9 +102,9 @@ export class LeaseLock {
              l.heartbeatAt = datetime(), l.ttlSeconds = $ttl)
        REMOVE l._lock
        RETURN mine OR stale AS acquired, stale AND NOT mine AS tookOver, before`,
-      { name: this.name, owner: this.owner, host: os.hostname(), pid: process.pid, ttl: this.options.ttlSeconds },
-    );
-    return rows[0]!;
+      params: { name: this.name, owner: this.owner, host: os.hostname(), pid: process.pid, ttl: this.options.ttlSeconds },
+    };
+    return this.client.together(along ? [attempt, along] : [attempt]);
   }
 
   private startHeartbeat(): void {
@@ -129,7 +136,7 @@ export class LeaseLock {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     try {
-      await this.client.query(`MATCH (l:${this.l} {name: $name}) WHERE l.owner = $owner DELETE l`, { name: this.name, owner: this.owner });
+      await this.client.autoCommit(`MATCH (l:${this.l} {name: $name}) WHERE l.owner = $owner DELETE l`, { name: this.name, owner: this.owner });
     } catch (e) {
       this.onWarning(`could not release the migration lock: ${errorMessage(e)}; it expires after ${this.options.ttlSeconds}s`);
     }
@@ -138,13 +145,14 @@ export class LeaseLock {
 
 /** Who holds the lock on a database now, if anyone (for status and repair). */
 export async function readLock(client: Neo4jClient, lockLabel: string): Promise<(LockHolder & { stale: boolean }) | null> {
-  const rows = await client.rows(
+  const result = await client.autoCommit(
     `MATCH (l:${label(lockLabel)} {name: $name})
      RETURN l {.owner, .host, .pid, acquiredAt: toString(l.acquiredAt), heartbeatAt: toString(l.heartbeatAt)} AS before,
             l.heartbeatAt + duration({seconds: coalesce(l.ttlSeconds, 60)}) < datetime() AS stale`,
     { name: client.databaseName },
     'read',
   );
+  const rows = rowsOf(result);
   if (!rows[0]) return null;
   return { ...toHolder(rows[0]['before'] as Row), stale: rows[0]['stale'] === true };
 }

@@ -1,8 +1,7 @@
-import type { Session } from 'neo4j-driver';
 import { NeomigError } from '../errors.js';
 import type { Statement, TransactionGroup } from '../core/types.js';
 import type { Counters, MigratorEvent } from '../core/vocabulary.js';
-import { type CountingTransaction, type Neo4jClient, addCounters, countersOf } from './client.js';
+import { type CountingTransaction, type Neo4jClient, type Row, addCounters, countersOf, rowsOf } from './client.js';
 import { filePosition, shortenExpected, withoutPosition } from '../core/position.js';
 import { errorMessage, neo4jCode, neo4jPosition } from './errors.js';
 
@@ -12,6 +11,8 @@ export interface StepContext {
   file: string;
   timeoutMs?: number;
   emit: (event: MigratorEvent) => void;
+  /** work to run inside the script's only transaction, after its statements and before the commit */
+  inTransaction?: (run: (cypher: string, params?: Record<string, unknown>) => Promise<Row[]>, counters: Counters) => Promise<void>;
 }
 
 /** A statement failed; `committed` says whether earlier groups of the same script had committed. */
@@ -26,12 +27,12 @@ export class StatementFailure extends NeomigError {
   }
 }
 
-/** Seconds db.awaitIndexes() may wait for new indexes to come online. */
-const AWAIT_INDEXES_SECONDS = 300;
-
 /**
  * Runs a script's transaction groups in order: managed groups in one explicit transaction each,
- * implicit ones auto-committed, db.awaitIndexes() after groups that change indexes.
+ * implicit ones auto-committed. A group that changes indexes only marks them pending: the wait
+ * (db.awaitIndexes) happens before the next group that is not pure schema, or at the end of the run.
+ * With `ctx.inTransaction`, a script of at most one managed group runs that work (validation, the
+ * history record) in its transaction before the commit, so the statements and their record commit together.
  */
 export async function runGroups(client: Neo4jClient, groups: TransactionGroup[], ctx: StepContext): Promise<Counters> {
   const total = groups.reduce((n, g) => n + g.statements.length, 0);
@@ -39,8 +40,11 @@ export async function runGroups(client: Neo4jClient, groups: TransactionGroup[],
   let committed = false;
   const session = client.session();
   try {
+    if (ctx.inTransaction && groups.length === 0) groups = [{ tx: 'managed', statements: [], awaitIndexes: false }];
     for (const group of groups) {
-      if (group.tx === 'implicit') {
+      if (group.statements.some((s) => s.kind !== 'schema')) await client.settleIndexes(session);
+      const alone = group.statements.length === 1 && group.statements[0]!.kind === 'schema' && !ctx.inTransaction;
+      if (group.tx === 'implicit' || alone) {
         for (const statement of group.statements) {
           // a failing CALL { } IN TRANSACTIONS may have committed some of its batches already
           await runOne(ctx, statement, total, committed || statement.kind === 'periodic', async () => {
@@ -55,23 +59,22 @@ export async function runGroups(client: Neo4jClient, groups: TransactionGroup[],
           for (const statement of group.statements) {
             addCounters(counters, await runOne(ctx, statement, total, committed, async () => countersOf(await tx.run(statement.text))));
           }
-          await commit(tx, ctx, group.statements.at(-1)!, committed);
+          if (ctx.inTransaction) await ctx.inTransaction(async (cypher, params) => rowsOf(await tx.run(cypher, params)), counters);
+          const last = group.statements.at(-1);
+          if (last) await commit(tx, ctx, last, committed);
+          else await tx.commit();
         } catch (e) {
           await tx.rollback().catch(() => undefined);
           throw e;
         }
         committed = true;
       }
-      if (group.awaitIndexes) await awaitIndexes(client, session);
+      if (group.awaitIndexes) client.indexesChanged();
     }
   } finally {
     await session.close();
   }
   return counters;
-}
-
-export async function awaitIndexes(client: Neo4jClient, session: Session): Promise<void> {
-  await client.implicit(session, 'CALL db.awaitIndexes($seconds)', { seconds: AWAIT_INDEXES_SECONDS });
 }
 
 async function runOne(

@@ -1,8 +1,8 @@
 import { buildStatements, groupStatements } from '../core/grouping.js';
-import type { MigrationState, Plan } from '../core/types.js';
+import { type MigrationState, type Plan, leftNothing } from '../core/types.js';
 import { NeomigError } from '../errors.js';
 import type { StepFailed } from './steps.js';
-import type { DryRunStep, RunResult } from './types.js';
+import type { DryRunStep, FailureReport, RunResult } from './types.js';
 
 /** A migration failed during up or down; `result` says what was applied, reversed and left. */
 export class MigrationRunError extends NeomigError {
@@ -18,14 +18,14 @@ export class MigrationRunError extends NeomigError {
 
 /** A run's result before any step ran. */
 export function emptyResult(command: 'up' | 'down', dryRun: boolean, plan: Plan): RunResult {
-  return { command, dryRun, from: plan.currentVersion, to: dryRun ? plan.targetVersion : plan.currentVersion, applied: [], reversed: [], pending: [] };
+  return { command, dryRun, from: plan.currentVersion, to: dryRun ? plan.targetVersion : plan.currentVersion, applied: [], rolledBack: [], pending: [] };
 }
 
 /** Versions that a later `up` would still apply. */
 export function pendingOf(states: MigrationState[], appliedNow: string[]): string[] {
   const now = new Set(appliedNow);
   return states
-    .filter((s) => s.local && (s.status === 'pending' || (s.status === 'failed' && s.applied?.reversed)) && !now.has(s.version))
+    .filter((s) => s.local && (s.status === 'pending' || (s.status === 'failed' && leftNothing(s.applied?.partialChanges))) && !now.has(s.version))
     .map((s) => s.version);
 }
 
@@ -67,8 +67,22 @@ export function describePlan(plan: Plan): DryRunStep[] {
 export function failureMessage(e: StepFailed, result: RunResult, atomic: boolean): string {
   const f = e.failure;
   const parts = [`${f.version} failed: ${e.error.message}`];
-  parts.push(f.reversed ? `its partial changes were reversed by its down` : `its partial changes were NOT reversed (${f.reverseError ?? 'unknown'})`);
-  if (result.reversed.length) parts.push(`reversed ${result.reversed.map((r) => r.version).join(', ')} applied earlier in this run${atomic ? ' (atomic)' : ''}`);
+  parts.push(partialChangesText(f));
+  if (result.rolledBack.length) parts.push(`rolled back ${result.rolledBack.map((r) => r.version).join(', ')} applied earlier in this run${atomic ? ' (atomic)' : ''}`);
   else if (result.applied.length) parts.push(`${result.applied.map((r) => r.version).join(', ')} applied earlier in this run stay applied`);
   return parts.join('; ');
+}
+
+/** What became of a failed migration's changes, in words. */
+export function partialChangesText(f: { partialChanges: FailureReport['partialChanges']; undoError?: string }): string {
+  switch (f.partialChanges) {
+    case 'none':
+      return 'nothing of it was committed (its transaction was rolled back)';
+    case 'undone':
+      return 'its partial changes were undone by its down';
+    case 'unknown':
+      return 'it stopped mid-way; some of its changes may have committed';
+    case 'remain':
+      return `its partial changes REMAIN (${f.undoError ?? 'not undone'})`;
+  }
 }

@@ -59,11 +59,19 @@ export class MigratorSession {
       ...config.lock,
       timeoutSeconds: lockTimeoutSeconds ?? config.lock.timeoutSeconds,
     }, (m) => events.warn(m));
-    const { tookOverFrom } = await lock.acquire((heldBy) => events.emit({ type: 'lock:waiting', heldBy }));
+    // the history is read in the same round trip as the lock is taken
+    const { tookOverFrom, alongRows } = await lock.acquire((heldBy) => events.emit({ type: 'lock:waiting', heldBy }), history.readQuery());
+    history.prime(alongRows);
     events.emit({ type: 'lock:acquired', owner: lock.owner, tookOverFrom });
     try {
       const steps = new StepRunner(client, history, events, config.migrationsDir);
-      return await work({ client, history, lock, steps, tookOver: Boolean(tookOverFrom) });
+      const result = await work({ client, history, lock, steps, tookOver: Boolean(tookOverFrom) });
+      // index changes are waited for once, at the end, unless a later statement needed them earlier
+      await client.settleIndexes();
+      return result;
+    } catch (e) {
+      await client.settleIndexes().catch(() => undefined);
+      throw e;
     } finally {
       await lock.release();
       events.emit({ type: 'lock:released', owner: lock.owner });

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { buildStatements, groupStatements } from '../core/grouping.js';
-import type { AppliedMigration, LocalMigration, TransactionMode, TsHandlers } from '../core/types.js';
+import type { AppliedMigration, LocalMigration, PartialChanges, TransactionGroup, TransactionMode, TsHandlers } from '../core/types.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { evalMigrationSource } from '../discovery/typescript.js';
-import type { Neo4jClient } from '../neo4j/client.js';
+import { type Neo4jClient, type TransactionRun, rowsOf } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
-import type { HistoryEntry, HistoryStore } from '../neo4j/history.js';
+import type { HistoryEntry, HistoryStore, HistoryWrite } from '../neo4j/history.js';
 import { StatementFailure, runGroups } from '../neo4j/statements.js';
 import { TsStepTransactions } from '../neo4j/ts-step.js';
 import { createContext } from './context.js';
@@ -13,7 +13,7 @@ import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
 import type { Counters, FailureReport, StepReport } from './types.js';
 
-/** A step failed; carries what a user needs to know, including whether its partial work was undone. */
+/** A step failed; carries what a user needs to know, including what became of its partial changes. */
 export class StepFailed extends Error {
   constructor(
     readonly error: NeomigError,
@@ -37,55 +37,88 @@ export class StepRunner {
     private readonly migrationsDir: string,
   ) {}
 
-  /** Applies one migration; on failure runs its down to undo what it committed, records `failed`, throws StepFailed. */
-  async up(m: LocalMigration): Promise<StepReport> {
+  /**
+   * Applies one migration and records it. A migration whose statements share one transaction (all
+   * data; a TS step that never commits mid-way) is validated and recorded in that transaction, so its
+   * effect and its record commit together and a failure rolls it back whole. Any other migration is
+   * recorded as started first (as failed, "interrupted"), runs, is validated, and on failure its down
+   * undoes what it committed. `next` is the migration the run applies after this one: when it needs a
+   * start record, that record is written with this one's, not in a transaction of its own.
+   * Throws StepFailed after recording the failure.
+   */
+  async up(m: LocalMigration, next?: LocalMigration): Promise<StepReport> {
     const entry = historyEntry(m);
     const file = m.up.file;
-    await this.history.recordStart(entry);
+    const groups = m.up.kind === 'cypher' ? groupStatements(m.up.statements, m.meta.transaction, file) : undefined;
+    const recordStart = async () => {
+      if (!this.history.hasStarted(m.version)) await this.history.recordStart(entry);
+    };
+    if (groups && !isOneTransaction(groups)) await recordStart();
     this.events.emit({ type: 'migration:start', direction: 'up', version: m.version, description: m.description, file, reason: 'requested' });
     const started = performance.now();
+    const writes = (counters: Counters) => this.recordWrites(entry, performance.now() - started, counters, next);
     let committed = false;
+    let confirm: (() => void) | undefined;
+    // in the one transaction: the validate queries read its writes, then the record joins them
+    const bookkeeping = async (run: TransactionRun, counters: Counters) => {
+      await this.validate(m, run);
+      confirm = await this.history.save(writes(counters), run);
+    };
     try {
       let counters: Counters;
-      if (m.up.kind === 'cypher') {
-        const groups = groupStatements(m.up.statements, m.meta.transaction, file);
+      let atomic: boolean;
+      if (groups) {
+        atomic = isOneTransaction(groups);
         try {
-          counters = await runGroups(this.client, groups, { version: m.version, file, timeoutMs: m.meta.timeoutMs, emit: this.events.emit });
+          counters = await runGroups(this.client, groups, {
+            version: m.version,
+            file,
+            timeoutMs: m.meta.timeoutMs,
+            emit: this.events.emit,
+            inTransaction: atomic ? bookkeeping : undefined,
+          });
         } catch (e) {
-          committed = e instanceof StatementFailure ? e.committed : true;
+          committed = !atomic && (e instanceof StatementFailure ? e.committed : true);
           throw e;
         }
       } else {
-        const result = await this.runTs(m.up.handlers.up, { version: m.version, direction: 'up', file, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures });
+        const step = { version: m.version, direction: 'up' as const, file, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures };
+        const handler = m.up.kind === 'typescript' ? m.up.handlers.up : undefined;
+        const result = await this.runTs(handler, step, { beforeFirstCommit: recordStart, bookkeeping });
         committed = result.committed;
         if (result.error) throw result.error;
         counters = result.counters;
+        atomic = result.atomic;
       }
-      committed = true;
-      await this.validate(m);
+      if (atomic) {
+        confirm?.();
+      } else {
+        committed = true;
+        await this.validate(m);
+        await this.history.save(writes(counters));
+      }
       const elapsedMs = performance.now() - started;
-      await this.history.markApplied(entry, Math.round(elapsedMs), counters);
       this.events.emit({ type: 'migration:done', direction: 'up', version: m.version, elapsedMs, counters });
       return { version: m.version, description: m.description, direction: 'up', file, elapsedMs, counters };
     } catch (e) {
       const error = asStepError(e, m.version, file);
-      let reversed = !committed;
-      let reverseError: string | undefined;
+      let partialChanges: PartialChanges = committed ? 'remain' : 'none';
+      let undoError: string | undefined;
       if (committed) {
         if (m.down) {
           try {
             await this.down(m.version, m.description, localDown(m), 'compensate');
-            reversed = true;
+            partialChanges = 'undone';
           } catch (e2) {
-            reverseError = errorMessage(e2);
+            undoError = errorMessage(e2);
           }
         } else {
-          reverseError = m.meta.irreversible ? 'it is irreversible (no down)' : 'it has no down script';
+          undoError = m.meta.irreversible ? 'it is irreversible (no down)' : 'it has no down script';
         }
       }
       const elapsedMs = performance.now() - started;
-      await this.history.markFailed(entry, Math.round(elapsedMs), reversed, error.details.neo4jCode, error.message);
-      this.events.emit({ type: 'migration:failed', direction: 'up', version: m.version, error, reversed });
+      await this.history.save([this.history.failedWrite(entry, Math.round(elapsedMs), partialChanges, error.details.neo4jCode, error.message)]);
+      this.events.emit({ type: 'migration:failed', direction: 'up', version: m.version, error, partialChanges });
       throw new StepFailed(error, {
         version: m.version,
         file,
@@ -96,10 +129,19 @@ export class StepRunner {
         excerpt: error.details.excerpt,
         neo4jCode: error.details.neo4jCode,
         message: error.message,
-        reversed,
-        reverseError,
+        partialChanges,
+        undoError,
       });
     }
+  }
+
+  /** This migration's applied record, and the start record of the next one if it will need one. */
+  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined): HistoryWrite[] {
+    const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters)];
+    if (next && next.version !== entry.version && needsStartRecord(next) && !this.history.hasStarted(next.version)) {
+      writes.push(this.history.startWrite(historyEntry(next)));
+    }
+    return writes;
   }
 
   /** Runs a down script; throws a NeomigError (MIGRATION_FAILED) naming the statement if it fails. */
@@ -142,13 +184,17 @@ export class StepRunner {
   private async runTs(
     handler: ((ctx: never) => unknown) | undefined,
     step: { version: string; direction: 'up' | 'down'; file: string; transaction: TransactionMode; timeoutMs?: number; schemaProcedures?: string[] },
-  ): Promise<{ counters: Counters; committed: boolean; error?: NeomigError }> {
-    const transactions = new TsStepTransactions(this.client, step.transaction, step.timeoutMs, { schemaProcedures: step.schemaProcedures });
+    up?: { beforeFirstCommit: () => Promise<void>; bookkeeping: (run: TransactionRun, counters: Counters) => Promise<void> },
+  ): Promise<{ counters: Counters; committed: boolean; atomic: boolean; error?: NeomigError }> {
+    const classify = { schemaProcedures: step.schemaProcedures };
+    const transactions = new TsStepTransactions(this.client, step.transaction, step.timeoutMs, classify, up?.beforeFirstCommit);
     try {
       const ctx = createContext(this.client, transactions, this.events, step);
       await (handler as (c: typeof ctx) => unknown)(ctx);
-      await transactions.commit();
-      return { counters: transactions.counters, committed: transactions.committed };
+      let atomic = false;
+      if (up) atomic = await transactions.finish((run) => up.bookkeeping(run, transactions.counters));
+      else await transactions.commitLast();
+      return { counters: transactions.counters, committed: transactions.committed && !atomic, atomic };
     } catch (e) {
       await transactions.rollback();
       const code = neo4jCode(e);
@@ -161,19 +207,23 @@ export class StepRunner {
             neo4jCode: code,
             hint: code ? 'The statement passed to ctx.run() was refused by Neo4j; fix it and run again.' : 'Fix the migration code and run again.',
           }, { cause: e });
-      return { counters: transactions.counters, committed: transactions.committed, error };
+      return { counters: transactions.counters, committed: transactions.committed, atomic: false, error };
     } finally {
       await transactions.close();
     }
   }
 
-  /** Each `validate` query must return one row whose `valid` column (or first column) is true. */
-  private async validate(m: LocalMigration): Promise<void> {
+  /**
+   * Each `validate` query must return one row whose `valid` column (or first column) is true. With
+   * `run`, inside the step's own transaction (which reads its own writes); else after waiting for indexes.
+   */
+  private async validate(m: LocalMigration, run?: TransactionRun): Promise<void> {
+    if (m.meta.validate.length && !run) await this.client.settleIndexes();
     for (const [i, query] of m.meta.validate.entries()) {
       let valid = false;
       let why = '';
       try {
-        const rows = await this.client.rows(query, {}, 'read');
+        const rows = run ? await run(query) : rowsOf(await this.client.autoCommit(query, {}, 'read'));
         const row = rows[0];
         const value = row ? ('valid' in row ? row['valid'] : Object.values(row)[0]) : undefined;
         valid = rows.length === 1 && value === true;
@@ -215,6 +265,23 @@ export function historyEntry(m: LocalMigration): HistoryEntry {
     irreversible: m.meta.irreversible,
     transaction: m.meta.transaction,
   };
+}
+
+/** Whether the statements of a script run in one managed transaction that can hold its record too (data only). */
+export function isOneTransaction(groups: TransactionGroup[]): boolean {
+  if (groups.length === 0) return true;
+  return groups.length === 1 && groups[0]!.tx === 'managed' && groups[0]!.statements.every((s) => s.kind === 'data');
+}
+
+/** A Cypher migration that spans several transactions is recorded as started before it runs. TS
+ *  migrations are not known before they run: they record their start when they first commit mid-way. */
+function needsStartRecord(m: LocalMigration): boolean {
+  if (m.up.kind !== 'cypher') return false;
+  try {
+    return !isOneTransaction(groupStatements(m.up.statements, m.meta.transaction, m.up.file));
+  } catch {
+    return false;
+  }
 }
 
 export function localDown(m: LocalMigration): DownSource {

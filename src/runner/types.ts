@@ -1,5 +1,5 @@
 import type { Driver } from 'neo4j-driver';
-import type { MigrationState, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
+import type { MigrationState, PartialChanges, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
@@ -32,10 +32,11 @@ export interface FailureReport {
   excerpt?: { text: string; caret: number };
   neo4jCode?: string;
   message: string;
-  /** the failed migration's own partial work was undone by its down */
-  reversed: boolean;
-  /** why it was not reversed, if it was not */
-  reverseError?: string;
+  /** what became of the changes the failed migration made: none committed, undone by its down, or
+   *  remaining (see PartialChanges) */
+  partialChanges: PartialChanges;
+  /** why its committed changes were not undone, when they were not */
+  undoError?: string;
 }
 
 /** What a dry run shows for one step. */
@@ -59,8 +60,8 @@ export interface RunResult {
   to: string | null;
   /** migrations this run applied and that stayed applied (up) or reversed on request (down) */
   applied: StepReport[];
-  /** migrations this run reversed to compensate for a failure (atomic mode) */
-  reversed: StepReport[];
+  /** migrations this run applied and then rolled back (ran their downs) because a later one failed (atomic mode) */
+  rolledBack: StepReport[];
   failed?: FailureReport;
   /** versions still pending after the run */
   pending: string[];

@@ -110,12 +110,12 @@ interface Version {
   status: string;
   checksum: string;
   downScript: string | null;
-  reversed: boolean | null;
+  partialChanges: string | null;
 }
 
 async function version(v: string): Promise<Version | null> {
   const r = await driver.executeQuery(
-    'MATCH (v:SchemaVersion {version: $v}) RETURN v.status AS status, v.checksum AS checksum, v.downScript AS downScript, v.reversed AS reversed',
+    'MATCH (v:SchemaVersion {version: $v}) RETURN v.status AS status, v.checksum AS checksum, v.downScript AS downScript, v.partialChanges AS partialChanges',
     { v },
   );
   return r.records[0] ? (r.records[0].toObject() as unknown as Version) : null;
@@ -220,13 +220,13 @@ describe('neomig dev', () => {
       expect(dev.running).toBe(true);
       expect(await version('1.2.0')).toBeNull();
 
-      // (d2) a file that reads but fails in Neo4j: reported, reversed, recorded failed; the watch goes on
+      // (d2) a file that reads but fails in Neo4j: reported, rolled back whole, recorded failed; the watch goes on
       mark = dev.stderr.length;
       writeFiles(dir, { [`${M}/V1.2.0__genres.up.cypher`]: 'CREATE (:Genre {name: "SF"});\nTHIS IS NOT CYPHER;\n' });
       out = await cycleDone(dev, mark, 'the failure of 1.2.0', /✗ 1\.2\.0 up failed/);
       expect(out).toContain('Neo.ClientError.Statement.SyntaxError');
       expect(dev.running).toBe(true);
-      expect(await version('1.2.0')).toMatchObject({ status: 'failed', reversed: true });
+      expect(await version('1.2.0')).toMatchObject({ status: 'failed', partialChanges: 'none' });
       expect(await labels()).toEqual({ Person: 1, Town: 2 });
       expect(await locks()).toBe(0);
 

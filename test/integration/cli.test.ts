@@ -100,7 +100,7 @@ describe('up, status, down', () => {
     expect(await labels()).toEqual({});
   });
 
-  it('a failing migration exits 1, says where it failed and that it was reversed', async () => {
+  it('a failing migration exits 1, says where it failed and that nothing of it was committed', async () => {
     const dir = project({
       ...BOOKS,
       'migrations/V1.2.0__genres.up.cypher': 'CREATE (:Genre {name: "SF"});\nCREATE (:Book {isbn: "1"});\n',
@@ -111,8 +111,8 @@ describe('up, status, down', () => {
     expect(human.stderr).toMatch(/✗ 1\.2\.0 up failed: /);
     expect(human.stderr).toContain('at    V1.2.0__genres.up.cypher, statement 2 (line 2)');
     expect(human.stderr).toContain('neo4j Neo.ClientError.Schema.ConstraintValidationFailed');
-    expect(human.stderr).toContain('reversed: yes');
-    expect(human.stderr).toContain('Atomic rollback reversed 2 migrations of this run: 1.1.0, 1.0.0');
+    expect(human.stderr).toContain('partial changes: none — nothing of it was committed (its transaction was rolled back)');
+    expect(human.stderr).toContain('Atomic: rolled back 2 migrations of this run: 1.1.0, 1.0.0');
     expect(human.stderr).toMatch(/Database is at \(none\)/);
     expect(await labels()).toEqual({});
     noPassword(human);
@@ -124,14 +124,14 @@ describe('up, status, down', () => {
       ok: false,
       command: 'up',
       to: null,
-      failed: { version: '1.2.0', statement: 2, line: 2, reversed: true },
-      error: { code: 'MIGRATION_FAILED', version: '1.2.0', statement: 2, line: 2, neo4jCode: 'Neo.ClientError.Schema.ConstraintValidationFailed', reversed: true },
+      failed: { version: '1.2.0', statement: 2, line: 2, partialChanges: 'none' },
+      error: { code: 'MIGRATION_FAILED', version: '1.2.0', statement: 2, line: 2, neo4jCode: 'Neo.ClientError.Schema.ConstraintValidationFailed', partialChanges: 'none' },
     });
-    expect(doc.reversed.map((s: { version: string }) => s.version)).toEqual(['1.1.0', '1.0.0']);
+    expect(doc.rolledBack.map((s: { version: string }) => s.version)).toEqual(['1.1.0', '1.0.0']);
 
     const noAtomic = await neomig(['up', '--no-atomic', '--json'], dir);
     expect(noAtomic.code).toBe(1);
-    expect(noAtomic.json()).toMatchObject({ to: '1.1.0', reversed: [] });
+    expect(noAtomic.json()).toMatchObject({ to: '1.1.0', rolledBack: [] });
     expect(await labels()).toEqual({ Author: 1, Book: 1 });
   });
 });

@@ -10,7 +10,7 @@ let driver: Driver;
 
 async function history(): Promise<Record<string, unknown>[]> {
   const r = await driver.executeQuery(
-    `MATCH (v:SchemaVersion) RETURN v {.version, .status, .checksum, .type, .script, .downScript, .downScriptName, .reversed, .errorCode, .description} AS v ORDER BY v.version`,
+    `MATCH (v:SchemaVersion) RETURN v {.version, .status, .checksum, .type, .script, .downScript, .downScriptName, .partialChanges, .reversed, .errorCode, .description} AS v ORDER BY v.version`,
   );
   return r.records.map((x) => x.get('v') as Record<string, unknown>);
 }
@@ -132,8 +132,8 @@ describe('failure and reversal', () => {
       expect(run.details.statement).toBe(3);
       expect(run.details.line).toBe(3);
       expect(run.details.neo4jCode).toBe('Neo.ClientError.Schema.ConstraintValidationFailed');
-      expect(run.result.failed).toMatchObject({ version: '1.1.0', reversed: true });
-      expect(run.result.reversed.map((s) => s.version)).toEqual(['1.0.0']);
+      expect(run.result.failed).toMatchObject({ version: '1.1.0', partialChanges: 'undone' });
+      expect(run.result.rolledBack.map((s) => s.version)).toEqual(['1.0.0']);
       expect(run.result.applied).toEqual([]);
 
       expect(await count('MATCH (c:City) RETURN count(c)')).toBe(0);
@@ -141,7 +141,7 @@ describe('failure and reversal', () => {
       expect(await userSchema(driver)).toEqual([]);
       const h = await history();
       expect(h.map((x) => `${x['version']}:${x['status']}`)).toEqual(['1.0.0:rolled_back', '1.1.0:failed']);
-      expect(h[1]).toMatchObject({ reversed: true, errorCode: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
+      expect(h[1]).toMatchObject({ partialChanges: 'undone', errorCode: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
     } finally {
       await m.close();
     }
@@ -185,11 +185,76 @@ describe('failure and reversal', () => {
       const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(error.code).toBe('MIGRATION_FAILED');
       expect(error.message).toContain('validation query 1');
-      expect(error.result.failed).toMatchObject({ version: '1.1.0', reversed: true });
-      expect(error.result.reversed.map((s) => s.version)).toEqual(['1.0.0']);
+      expect(error.result.failed).toMatchObject({ version: '1.1.0', partialChanges: 'undone' });
+      expect(error.result.rolledBack.map((s) => s.version)).toEqual(['1.0.0']);
       expect(await count('MATCH (t:Tag) RETURN count(t)')).toBe(0);
       expect(await userSchema(driver)).toEqual([]);
       expect((await history()).map((x) => `${x['version']}:${x['status']}`)).toEqual(['1.0.0:rolled_back', '1.1.0:failed']);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('after an atomic failure: earlier migrations are rolled_back, the failed one says nothing of it was committed', async () => {
+    const dir = migrationsDir({
+      'V1.0.0__people.up.cypher': 'CREATE (:Person {id: 1});',
+      'V1.0.0__people.down.cypher': 'MATCH (p:Person) DELETE p;',
+      // one data transaction: its validate runs inside it, so a falsy result rolls it back whole
+      'V1.1.0__tags.up.cypher': "// ---\n// validate: MATCH (t:Tag) RETURN count(t) = 3 AS valid\n// ---\nCREATE (:Tag {name: 'a'});\nCREATE (:Tag {name: 'b'});",
+      'V1.1.0__tags.down.cypher': 'CREATE (:DownRan);',
+    });
+    const m = testMigrator(dir);
+    try {
+      const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.message).toContain('validation query 1');
+      expect(error.message).toContain('nothing of it was committed (its transaction was rolled back)');
+      expect(error.result.failed).toMatchObject({ version: '1.1.0', partialChanges: 'none' });
+      expect(error.result.rolledBack.map((s) => s.version)).toEqual(['1.0.0']);
+      // nothing to undo: its down never ran
+      expect(await count('MATCH (n) WHERE n:Tag OR n:DownRan OR n:Person RETURN count(n)')).toBe(0);
+      expect(m.events.filter((e) => e.type === 'migration:start' && e.direction === 'down').map((e) => 'version' in e && e.version)).toEqual(['1.0.0']);
+
+      const h = await history();
+      expect(h.map((x) => [x['version'], x['status'], x['partialChanges'] ?? null, x['reversed'] ?? null])).toEqual([
+        ['1.0.0', 'rolled_back', null, null],
+        ['1.1.0', 'failed', 'none', null],
+      ]);
+      const status = await m.status();
+      expect(status.migrations.map((s) => [s.version, s.status, s.applied?.status, s.applied?.partialChanges])).toEqual([
+        ['1.0.0', 'pending', 'rolled_back', null],
+        ['1.1.0', 'failed', 'failed', 'none'],
+      ]);
+      const events = await driver.executeQuery(
+        "MATCH (:SchemaVersion {version: '1.0.0'})-[:HAS_EVENT]->(e:SchemaVersionEvent) RETURN e.action AS action, e.detail AS detail ORDER BY e.at",
+      );
+      expect(events.records.map((r) => [r.get('action'), r.get('detail')])).toEqual([['up', null], ['down', 'atomic: 1.1.0 failed']]);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('a TypeScript step whose ctx.run calls share one transaction is recorded in it, and rolled back whole when it throws', async () => {
+    const dir = migrationsDir({
+      'V1__ok.ts': `export default {
+        async up(ctx) { await ctx.run('CREATE (:T {x: 1})'); await ctx.run('MATCH (t:T) SET t.y = 2'); },
+        async down(ctx) { await ctx.run('MATCH (t:T) DELETE t'); },
+      };`,
+      'V2__throws.ts': `export default {
+        async up(ctx) { await ctx.run('CREATE (:U)'); throw new Error('boom before commit'); },
+        async down(ctx) { await ctx.run('CREATE (:DownRan)'); },
+      };`,
+    });
+    const m = testMigrator(dir);
+    try {
+      const error = (await m.up({ atomic: false }).catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.message).toContain('boom before commit');
+      expect(error.result.applied.map((s) => s.version)).toEqual(['1.0.0']);
+      expect(error.result.failed?.partialChanges).toBe('none');
+      expect(await count('MATCH (t:T {y: 2}) RETURN count(t)')).toBe(1);
+      expect(await count('MATCH (n) WHERE n:U OR n:DownRan RETURN count(n)')).toBe(0);
+      // no start record: the step never committed mid-way, so its record went into its one transaction
+      const actions = await driver.executeQuery('MATCH (v:SchemaVersion)-[:HAS_EVENT]->(e) RETURN v.version + ":" + e.action AS a ORDER BY a');
+      expect(actions.records.map((r) => r.get('a'))).toEqual(['1.0.0:up', '2.0.0:failed']);
     } finally {
       await m.close();
     }
@@ -213,7 +278,7 @@ describe('failure and reversal', () => {
     try {
       const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(error.message).toContain('boom after work');
-      expect(error.result.failed?.reversed).toBe(true);
+      expect(error.result.failed?.partialChanges).toBe('undone');
       expect(await count('MATCH (n:T) RETURN count(n)')).toBe(0);
       expect(await userSchema(driver)).toEqual([]);
     } finally {

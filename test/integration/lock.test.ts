@@ -69,8 +69,14 @@ describe('the lease lock', () => {
     const dir = migrationsDir({
       'V1__one.up.cypher': 'CREATE (:Counter {name: "one"});',
       'V1__one.down.cypher': 'MATCH (c:Counter {name: "one"}) DELETE c;',
+      // schema, then data: the schema transaction commits mid-step, so the step is recorded as started
+      // (a step whose work shares one transaction would vanish whole with the killed process instead)
       'V2__hangs.ts': `export default {
-        async up(ctx) { await ctx.run('CREATE (:Counter {name: "two"})'); await new Promise((r) => setTimeout(r, 600000)); },
+        async up(ctx) {
+          await ctx.run('CREATE INDEX counter_name IF NOT EXISTS FOR (c:Counter) ON (c.name)');
+          await ctx.run('CREATE (:Counter {name: "two"})');
+          await new Promise((r) => setTimeout(r, 600000));
+        },
         async down(ctx) { await ctx.run('MATCH (c:Counter {name: "two"}) DELETE c'); },
       };`,
     });
@@ -91,6 +97,12 @@ describe('the lease lock', () => {
         }
       });
     });
+    // kill it once its schema transaction committed (the step then is recorded as started)
+    for (let i = 0; i < 300; i++) {
+      const started = await driver.executeQuery("MATCH (v:SchemaVersion {version: '2.0.0'}) RETURN count(v) AS n");
+      if (Number(started.records[0]?.get('n')) > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

@@ -43,7 +43,7 @@ function recordingMigrator() {
         fail = null;
         throw e;
       }
-      return { command: 'up', dryRun: false, from: null, to: '1.0.0', applied: [{ version: `${calls.length}.0.0`, description: 'x', direction: 'up', file: 'f', elapsedMs: 1, counters: {} }], reversed: [], pending: [] };
+      return { command: 'up', dryRun: false, from: null, to: '1.0.0', applied: [{ version: `${calls.length}.0.0`, description: 'x', direction: 'up', file: 'f', elapsedMs: 1, counters: {} }], rolledBack: [], pending: [] };
     },
     down: () => Promise.reject(new Error('not used')),
     status: () => Promise.reject(new Error('not used')),

@@ -29,7 +29,7 @@ function applied(version: string, extra: Partial<AppliedMigration> = {}): Applie
     dependsOn: [],
     irreversible: false,
     transaction: 'auto',
-    reversed: false,
+    partialChanges: null,
     errorCode: null,
     errorMessage: null,
     ...extra,
@@ -78,7 +78,7 @@ describe('renderStatus', () => {
     migrations: [
       state('1.0.0', 'applied', { applied: applied('1.0.0'), local: local('1.0.0') }),
       state('1.1.0', 'applied', { applied: applied('1.1.0'), local: local('1.1.0'), checksumChanged: true }),
-      state('1.2.0', 'failed', { applied: applied('1.2.0', { status: 'failed', reversed: true }), local: local('1.2.0') }),
+      state('1.2.0', 'failed', { applied: applied('1.2.0', { status: 'failed', partialChanges: 'undone' }), local: local('1.2.0') }),
       state('1.3.0', 'applied', { applied: applied('1.3.0'), fileMissing: true }),
       state('1.4.0', 'pending', { local: local('1.4.0'), outOfOrder: true }),
     ],
@@ -92,7 +92,7 @@ describe('renderStatus', () => {
     expect(table[0]).toMatch(/^Version\s+Description\s+Type\s+Status\s+Installed at\s+By\s+Duration\s+Notes$/);
     expect(table[1]).toMatch(/^1\.0\.0\s+d1\.0\.0\s+cypher\s+applied\s+2025-03-01 12:00:05Z\s+ci@runner\s+1\.5s$/);
     expect(table[2]).toMatch(/1\.1\.0 .* applied .* checksum changed$/);
-    expect(table[3]).toMatch(/1\.2\.0 .* failed .* failed, reversed$/);
+    expect(table[3]).toMatch(/1\.2\.0 .* failed .* partial changes undone$/);
     expect(table[4]).toMatch(/1\.3\.0 .* applied .* file missing$/);
     expect(table[5]).toMatch(/^1\.4\.0\s+d1\.4\.0\s+cypher\s+pending\s+out of order$/);
     expect(lines).toContain('3 applied, 1 pending, 1 failed');
@@ -155,7 +155,7 @@ describe('renderStatus', () => {
 
 describe('renderRunSummary', () => {
   const step = (version: string, direction: 'up' | 'down' = 'up') => ({ version, description: 'd', direction, file: 'f', elapsedMs: 500, counters: {} });
-  const base: RunResult = { command: 'up', dryRun: false, from: '1.0.0', to: '1.2.0', applied: [step('1.1.0'), step('1.2.0')], reversed: [], pending: [] };
+  const base: RunResult = { command: 'up', dryRun: false, from: '1.0.0', to: '1.2.0', applied: [step('1.1.0'), step('1.2.0')], rolledBack: [], pending: [] };
 
   it('summarizes a successful up with from -> to', () => {
     expect(renderRunSummary(base, plain)).toBe('✓ Applied 2 migrations in 1.0s: 1.0.0 → 1.2.0');
@@ -170,30 +170,30 @@ describe('renderRunSummary', () => {
     expect(renderRunSummary({ ...base, pending: ['1.3.0'] }, plain)).toContain('Still pending: 1.3.0');
   });
 
-  it('reports a failure: where, the Neo4j code, whether it was reversed, and what the atomic rollback undid', () => {
+  it('reports a failure: where, the Neo4j code, what became of its changes, and what the atomic rollback undid', () => {
     const failed: RunResult = {
       ...base,
       to: '1.0.0',
       applied: [],
-      reversed: [step('1.1.0', 'down')],
-      failed: { version: '1.2.0', file: 'V1.2.0__d.up.cypher', direction: 'up', statement: 2, line: 7, neo4jCode: 'Neo.ClientError.Schema.ConstraintValidationFailed', message: 'duplicate isbn', reversed: true },
+      rolledBack: [step('1.1.0', 'down')],
+      failed: { version: '1.2.0', file: 'V1.2.0__d.up.cypher', direction: 'up', statement: 2, line: 7, neo4jCode: 'Neo.ClientError.Schema.ConstraintValidationFailed', message: 'duplicate isbn', partialChanges: 'none' },
     };
     const text = renderRunSummary(failed, plain, 'Fix the data, then run neomig up again.');
     expect(text.split('\n')).toEqual([
       '✗ 1.2.0 up failed: duplicate isbn',
       '  at    V1.2.0__d.up.cypher, statement 2 (line 7)',
       '  neo4j Neo.ClientError.Schema.ConstraintValidationFailed',
-      '  reversed: yes (its down ran; nothing of 1.2.0 is left behind)',
-      'Atomic rollback reversed 1 migration of this run: 1.1.0',
+      '  partial changes: none — nothing of it was committed (its transaction was rolled back)',
+      'Atomic: rolled back 1 migration of this run: 1.1.0',
       'Database is at 1.0.0 (was 1.0.0).',
       'applied 0, rolled back 1, failed 1',
       'hint Fix the data, then run neomig up again.',
     ]);
   });
 
-  it('says plainly when a failure was not reversed', () => {
-    const failed: RunResult = { ...base, failed: { version: '1.2.0', file: 'f', direction: 'up', message: 'm', reversed: false, reverseError: 'no down' } };
-    expect(renderRunSummary(failed, plain)).toContain('reversed: no (no down)');
+  it('says plainly when a failure left changes behind', () => {
+    const failed: RunResult = { ...base, failed: { version: '1.2.0', file: 'f', direction: 'up', message: 'm', partialChanges: 'remain', undoError: 'no down' } };
+    expect(renderRunSummary(failed, plain)).toContain('partial changes: remain — its partial changes REMAIN (no down)');
   });
 
   it('prints a dry run plan with every statement and its line', () => {
@@ -242,7 +242,7 @@ describe('ProgressRenderer', () => {
     { type: 'statement:done', version: '1.1.0', index: 1, counters: { indexesAdded: 1 }, elapsedMs: 40 },
     { type: 'validate', version: '1.1.0', query: 'RETURN true AS valid', valid: true },
     { type: 'migration:done', direction: 'up', version: '1.1.0', elapsedMs: 55, counters: { indexesAdded: 1 } },
-    { type: 'migration:failed', direction: 'up', version: '1.2.0', error: new NeomigError('MIGRATION_FAILED', 'boom'), reversed: true },
+    { type: 'migration:failed', direction: 'up', version: '1.2.0', error: new NeomigError('MIGRATION_FAILED', 'boom'), partialChanges: 'undone' },
     { type: 'log', level: 'warn', message: 'slow', version: '1.2.0' },
   ];
 
@@ -257,7 +257,7 @@ describe('ProgressRenderer', () => {
       '  ✓ statement 1/2 (line 4) CREATE INDEX b FOR (n:Book) ON (n.isbn) 40ms indexesAdded 1',
       '  ✓ validate RETURN true AS valid',
       '  applied 1.1.0 in 55ms (indexesAdded 1)',
-      '  ✗ 1.2.0 up failed: boom (its changes were reversed)',
+      '  ✗ 1.2.0 up failed: boom (its partial changes were undone by its down)',
       '  warn 1.2.0: slow',
       '',
     ]);

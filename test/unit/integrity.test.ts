@@ -123,7 +123,7 @@ function applied(over: Partial<AppliedMigration>): AppliedMigration {
     dependsOn: [],
     irreversible: false,
     transaction: 'auto',
-    reversed: false,
+    partialChanges: null,
     errorCode: null,
     errorMessage: null,
     ...over,

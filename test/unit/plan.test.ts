@@ -35,7 +35,7 @@ function applied(version: string, status: AppliedStatus = 'applied', extra: Part
     dependsOn: [],
     irreversible: false,
     transaction: 'auto',
-    reversed: false,
+    partialChanges: null,
     errorCode: null,
     errorMessage: null,
     ...extra,
@@ -96,11 +96,15 @@ describe('planUp', () => {
     expect(versions(planUp(s, { outOfOrder: true }))).toEqual(['1.5.0']);
   });
 
-  it('retries a failed version that was reversed, and blocks on one that was not', () => {
-    const reversed = reconcile([local('1.0.0'), local('2.0.0')], [applied('1.0.0'), applied('2.0.0', 'failed', { reversed: true })]);
-    expect(versions(planUp(reversed))).toEqual(['2.0.0']);
-    const stuck = reconcile([local('1.0.0'), local('2.0.0')], [applied('1.0.0'), applied('2.0.0', 'failed', { reversed: false, errorMessage: 'boom' })]);
-    expect(() => planUp(stuck)).toThrow(/2.0.0 failed earlier/);
+  it('retries a failed version that left nothing behind, and blocks on one whose changes may remain', () => {
+    for (const partialChanges of ['none', 'undone'] as const) {
+      const clean = reconcile([local('1.0.0'), local('2.0.0')], [applied('1.0.0'), applied('2.0.0', 'failed', { partialChanges })]);
+      expect(versions(planUp(clean))).toEqual(['2.0.0']);
+    }
+    for (const partialChanges of ['remain', 'unknown'] as const) {
+      const stuck = reconcile([local('1.0.0'), local('2.0.0')], [applied('1.0.0'), applied('2.0.0', 'failed', { partialChanges, errorMessage: 'boom' })]);
+      expect(() => planUp(stuck)).toThrow(/2.0.0 failed earlier and/);
+    }
   });
 
   it('needs every dependency applied or earlier in the plan', () => {
@@ -191,16 +195,16 @@ describe('validation', () => {
     expect(issues.map((i) => [i.kind, i.version])).toEqual([['down_missing', '1.0.0']]);
   });
 
-  it('reports drift, missing files, out-of-order and unreversed failures', () => {
+  it('reports drift, missing files, out-of-order and failures whose changes remain', () => {
     const states = reconcile(
       [local('1.0.0', { checksum: 'edited' }), local('1.5.0'), local('3.0.0')],
-      [applied('1.0.0'), applied('2.0.0'), applied('3.0.0', 'failed', { reversed: false })],
+      [applied('1.0.0'), applied('2.0.0'), applied('3.0.0', 'failed', { partialChanges: 'remain' })],
     );
     expect(validateHistory(states).map((i) => [i.kind, i.version])).toEqual([
       ['checksum_changed', '1.0.0'],
       ['out_of_order', '1.5.0'],
       ['file_missing', '2.0.0'],
-      ['failed_not_reversed', '3.0.0'],
+      ['failed_changes_remain', '3.0.0'],
     ]);
     expect(validateHistory(states, { outOfOrder: true }).map((i) => i.kind)).not.toContain('out_of_order');
   });

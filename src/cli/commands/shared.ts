@@ -25,7 +25,7 @@ export function parseTarget(raw: string | undefined): Target | undefined {
 
 /**
  * Runs up or down and presents the outcome. A failed migration arrives as a MIGRATION_FAILED error
- * carrying the run's result (what was applied, reversed, left): it is shown as a summary with exit
+ * carrying the run's result (what was applied, rolled back, left): it is shown as a summary with exit
  * code 1 rather than as a bare error, so the reader learns where the database stands.
  */
 export async function presentRun(run: () => Promise<RunResult>, output: Output): Promise<CommandOutcome> {
@@ -46,13 +46,13 @@ export async function presentRun(run: () => Promise<RunResult>, output: Output):
     output.print(renderRunSummary(result, output.paint));
   }
   const json = { ...result } as Record<string, unknown>;
-  if (failure) return { result: json, exitCode: EXIT.MIGRATION_FAILED, error: { ...failure.toJSON(), ...(result.failed ? { reversed: result.failed.reversed } : {}) } };
+  if (failure) return { result: json, exitCode: EXIT.MIGRATION_FAILED, error: { ...failure.toJSON(), ...(result.failed ? { partialChanges: result.failed.partialChanges } : {}) } };
   if (result.failed) return { result: json, exitCode: EXIT.MIGRATION_FAILED, error: failureJson(result.failed) };
   return { result: json };
 }
 
 function isRunResult(value: unknown): value is RunResult {
-  return typeof value === 'object' && value !== null && Array.isArray((value as RunResult).applied) && Array.isArray((value as RunResult).reversed);
+  return typeof value === 'object' && value !== null && Array.isArray((value as RunResult).applied) && Array.isArray((value as RunResult).rolledBack);
 }
 
 /** One row of `status --json`: what a script needs, without script texts or loaded modules. */
@@ -70,7 +70,7 @@ export function stateJson(m: MigrationState): Record<string, unknown> {
     installedBy: a?.installedBy ?? null,
     executionTimeMs: a?.executionTimeMs ?? null,
     appliedStatus: a?.status ?? null,
-    reversed: a ? a.reversed : null,
+    partialChanges: a?.partialChanges ?? null,
     irreversible: Boolean(a?.irreversible || m.local?.meta.irreversible),
     dependsOn: m.local?.meta.dependsOn ?? a?.dependsOn ?? [],
     checksumChanged: m.checksumChanged,

@@ -4,6 +4,8 @@
  * batch job ticks in place; in a pipe (CI logs) each finished statement and batch job gets one line, and
  * whatever is still running gets a line every NEOMIG_PROGRESS_INTERVAL_MS (5 s), so a log never goes silent.
  */
+import { leftNothing } from '../../core/types.js';
+import { partialChangesText } from '../../runner/results.js';
 import type { BatchProgressEvent, MigratorEvent } from '../../runner/types.js';
 import type { Output } from '../output.js';
 import { firstLine, formatCounters, formatDuration, formatTimestamp } from './format.js';
@@ -85,7 +87,8 @@ export class ProgressRenderer {
       }
       case 'migration:failed': {
         this.current = this.step = undefined;
-        const state = event.reversed ? p.yellow('its changes were reversed') : p.red('its changes were NOT reversed');
+        const text = partialChangesText(event);
+        const state = leftNothing(event.partialChanges) ? p.yellow(text) : p.red(text);
         return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${shorten(event.error.message)} (${state})`);
       }
       case 'log': {

@@ -1,5 +1,7 @@
 /** The end of `up` and `down`: the dry-run plan, or what happened (applied, reversed, failed, from -> to). */
 import { describeLocation } from '../../errors.js';
+import { leftNothing } from '../../core/types.js';
+import { partialChangesText } from '../../runner/results.js';
 import { caretLines } from './error.js';
 import type { DryRunStep, FailureReport, RunResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
@@ -49,8 +51,8 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
     if (result.applied.length) {
       lines.push(`${paint.bold(`${result.command === 'up' ? 'Applied' : 'Reversed'} before the failure and kept:`)} ${result.applied.map((s) => s.version).join(', ')}`);
     }
-    if (result.reversed.length) {
-      lines.push(`Atomic rollback reversed ${plural(result.reversed.length, 'migration')} of this run: ${result.reversed.map((s) => s.version).join(', ')}`);
+    if (result.rolledBack.length) {
+      lines.push(`Atomic: rolled back ${plural(result.rolledBack.length, 'migration')} of this run: ${result.rolledBack.map((s) => s.version).join(', ')}`);
     }
     lines.push(`Database is at ${paint.bold(versionLabel(result.to))} (was ${versionLabel(result.from)}).`);
     lines.push(counts(result, paint));
@@ -76,17 +78,18 @@ function renderFailure(f: FailureReport, paint: Paint): string {
   if (location) lines.push(`  ${paint.gray('at')}    ${location}`);
   if (f.excerpt && f.line !== undefined) lines.push(...caretLines(f.line, f.excerpt, paint));
   if (f.neo4jCode) lines.push(`  ${paint.gray('neo4j')} ${f.neo4jCode}`);
+  const changes = `partial changes: ${f.partialChanges}`;
   lines.push(
-    f.reversed
-      ? `  ${paint.yellow('reversed: yes')} (its down ran; nothing of ${f.version} is left behind)`
-      : `  ${paint.red('reversed: no')}${f.reverseError ? ` (${f.reverseError})` : ''}; run \`neomig status\` and \`neomig repair\` once the database is fixed`,
+    leftNothing(f.partialChanges)
+      ? `  ${paint.yellow(changes)} — ${partialChangesText(f)}`
+      : `  ${paint.red(changes)} — ${partialChangesText(f)}; run \`neomig status\` and \`neomig repair\` once the database is fixed`,
   );
   return lines.join('\n');
 }
 
 function counts(result: RunResult, paint: Paint): string {
   const failed = result.failed ? 1 : 0;
-  return paint.gray(`${result.command === 'up' ? 'applied' : 'reversed'} ${result.applied.length}, rolled back ${result.reversed.length}, failed ${failed}`);
+  return paint.gray(`${result.command === 'up' ? 'applied' : 'rolled back'} ${result.applied.length}${result.command === 'up' ? `, rolled back ${result.rolledBack.length}` : ''}, failed ${failed}`);
 }
 
 /** The `error` member of the JSON document for a run that failed without throwing. */
@@ -100,7 +103,7 @@ export function failureJson(f: FailureReport): Record<string, unknown> {
     ...(f.line !== undefined ? { line: f.line } : {}),
     ...(f.column !== undefined ? { column: f.column } : {}),
     ...(f.neo4jCode ? { neo4jCode: f.neo4jCode } : {}),
-    reversed: f.reversed,
-    ...(f.reverseError ? { reverseError: f.reverseError } : {}),
+    partialChanges: f.partialChanges,
+    ...(f.undoError ? { undoError: f.undoError } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * off a terminal): the time is compacted, `By` and then `Type` go when the room is short, and the
  * description, then the notes, are cut with an ellipsis. `--wide` shows every column in full; `--json` is always complete.
  */
-import type { MigrationState, MigrationStatus } from '../../core/types.js';
+import type { MigrationState, MigrationStatus, PartialChanges } from '../../core/types.js';
 import type { StatusResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
 import { formatDuration, formatShortTimestamp, formatTimestamp, plural, truncate, versionLabel, wrap } from './format.js';
@@ -127,12 +127,19 @@ export function notes(m: MigrationState): string[] {
   if (m.checksumChanged) out.push('checksum changed');
   if (m.fileMissing) out.push('file missing');
   if (m.outOfOrder) out.push('out of order');
-  if (m.status === 'failed' && m.applied) out.push(m.applied.reversed ? 'failed, reversed' : 'failed, NOT reversed');
+  if (m.status === 'failed' && m.applied?.partialChanges) out.push(FAILURE_NOTES[m.applied.partialChanges]);
   if (m.status === 'pending' && m.applied?.status === 'rolled_back') out.push('rolled back');
   if (m.applied?.irreversible || m.local?.meta.irreversible) out.push('irreversible');
   if (m.local?.empty && m.status === 'pending') out.push('still the template');
   return out;
 }
+
+const FAILURE_NOTES: Record<PartialChanges, string> = {
+  none: 'nothing committed',
+  undone: 'partial changes undone',
+  remain: 'partial changes REMAIN',
+  unknown: 'interrupted: changes may remain',
+};
 
 function statusLabel(status: MigrationStatus): string {
   return status === 'below_baseline' ? 'below baseline' : status === 'rolled_back' ? 'rolled back' : status;

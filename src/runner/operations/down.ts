@@ -42,7 +42,8 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
           line: error.details.line,
           neo4jCode: error.details.neo4jCode,
           message: error.message,
-          reversed: false,
+          // statements of the down that committed before the failure stay
+          partialChanges: 'remain',
         };
         result.to = step.version;
         result.pending = pendingOf(states, []);

@@ -72,16 +72,16 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     for (const step of rerun) await trust.check(step.applied!, undefined, true);
     for (const step of [...rerun].reverse()) {
       lock.assertHeld();
-      await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined, trust), 'requested');
-      await history.markRolledBack(step.version, 0);
+      const report = await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined, trust), 'requested');
+      await history.markRolledBack(step.version, Math.round(report.elapsedMs), 'changed: run again');
     }
     const reversedForRerun = new Set(rerun.map((s) => s.version));
     const base = maxVersion(states.filter((s) => isInEffect(s.status) && !reversedForRerun.has(s.version)).map((s) => s.version));
     const done: { report: StepReport; migration: LocalMigration }[] = [];
-    for (const step of plan.steps) {
+    for (const [i, step] of plan.steps.entries()) {
       lock.assertHeld();
       try {
-        done.push({ report: await steps.up(step.migration!), migration: step.migration! });
+        done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration), migration: step.migration! });
         if (options.vouched) await vouchApplied(config.migrationsDir, step.migration!, options.vouched);
       } catch (e) {
         if (!(e instanceof StepFailed)) throw e;
@@ -89,17 +89,18 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
         if (atomic) {
           for (const { migration } of [...done].reverse()) {
             try {
-              result.reversed.push(await steps.down(migration.version, migration.description, localDown(migration), 'atomic'));
-              await history.markRolledBack(migration.version, Math.round(result.reversed.at(-1)!.elapsedMs));
+              const report = await steps.down(migration.version, migration.description, localDown(migration), 'atomic');
+              result.rolledBack.push(report);
+              await history.markRolledBack(migration.version, Math.round(report.elapsedMs), `atomic: ${e.failure.version} failed`);
             } catch (e2) {
-              events.warn(`could not reverse ${migration.version} after the failure: ${errorMessage(e2)}`, migration.version);
-              result.failed.reverseError = `${result.failed.reverseError ? result.failed.reverseError + '; ' : ''}reversing ${migration.version} failed: ${errorMessage(e2)}`;
+              events.warn(`could not roll back ${migration.version} after the failure: ${errorMessage(e2)}`, migration.version);
+              result.failed.undoError = `${result.failed.undoError ? result.failed.undoError + '; ' : ''}rolling back ${migration.version} failed: ${errorMessage(e2)}`;
               break;
             }
           }
         }
-        const reversedSet = new Set(result.reversed.map((r) => r.version));
-        result.applied = done.map((d) => d.report).filter((r) => !reversedSet.has(r.version));
+        const rolledBack = new Set(result.rolledBack.map((r) => r.version));
+        result.applied = done.map((d) => d.report).filter((r) => !rolledBack.has(r.version));
         result.to = maxVersion([...(base ? [base] : []), ...result.applied.map((r) => r.version)]);
         result.pending = pendingOf(states, result.applied.map((r) => r.version));
         throw new MigrationRunError(e.error, failureMessage(e, result, atomic), result);
