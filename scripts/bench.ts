@@ -176,5 +176,5 @@ console.log(`\nneomig bench on Neo4j ${server.version} ${server.edition}, ${roun
 if (series.length > 0) console.log(table(series));
 for (const note of notes) console.log(note);
 const checked = goals(series, dataRoundTrips);
-if (checked.length > 0) console.log(`goals (issue 8), on medians:\n  ${checked.join('\n  ')}`);
+if (checked.length > 0) console.log(`performance goals, on medians:\n  ${checked.join('\n  ')}`);
 console.log(`(bench took ${((performance.now() - started) / 1000).toFixed(0)} s)`);

@@ -192,7 +192,7 @@ describe('statement classification under transaction: auto', () => {
       line: 4,
       neo4jCode: 'Neo.ClientError.Statement.UnsupportedAdministrationCommand',
     });
-    expect(run.json().failed).toMatchObject({ version: '1.0.0', statement: 2, line: 4, reversed: true });
+    expect(run.json().failed).toMatchObject({ version: '1.0.0', statement: 2, line: 4, partialChanges: 'undone' });
     expect(await count('MATCH (l:Library) RETURN count(l)')).toBe(0);
   });
 });
