@@ -2,7 +2,7 @@
  * Reads and writes `migrations/neomig.sum` and takes the checksums of the migration files on disk.
  * The format and every decision about it live in core/integrity.ts.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseMigrationFileName } from '../core/filename.js';
@@ -48,7 +48,7 @@ export async function hashFiles(dir: string, files: readonly string[]): Promise<
   for (const rel of files) {
     const parsed = parseMigrationFileName(path.posix.basename(rel));
     if (!parsed) continue;
-    const text = (await readFile(path.join(dir, rel), 'utf8')).replace(/^\uFEFF/, '');
+    const text = readFileSync(path.join(dir, rel), 'utf8').replace(/^\uFEFF/, '');
     out.push({ file: rel, checksum: fileChecksum(parsed.type, rel, text) });
   }
   return out;
