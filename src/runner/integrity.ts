@@ -2,14 +2,17 @@
  * neomig.sum as the runner uses it: the issues validate, status and up report, and dev's record of
  * the files it applied itself (see runner/trust.ts for how recorded downs are vouched for).
  */
-import { type SumLine, sumIssues } from '../core/integrity.js';
+import { type SumLine, sortLines, sumIssues } from '../core/integrity.js';
 import type { LocalMigration, ValidationIssue } from '../core/types.js';
-import { hashMigrationFiles, readSum, recordInSum } from '../discovery/integrity.js';
+import { readSum, recordInSum } from '../discovery/integrity.js';
 
-/** Files that differ from their line or have none, and a damaged sum; none when the folder has no neomig.sum. */
-export async function integrityIssues(dir: string): Promise<ValidationIssue[]> {
+/**
+ * Files that differ from their line or have none, and a damaged sum; none when the folder has no
+ * neomig.sum. The files' checksums are the ones discovery took when it loaded `local`: no second read.
+ */
+export async function integrityIssues(dir: string, local: readonly LocalMigration[]): Promise<ValidationIssue[]> {
   const parsed = await readSum(dir);
-  return parsed ? sumIssues(parsed, await hashMigrationFiles(dir)) : [];
+  return parsed ? sumIssues(parsed, sortLines(local.flatMap(linesOf))) : [];
 }
 
 /** The lines of a local migration's files, from the checksums discovery took. */

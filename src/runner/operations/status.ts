@@ -12,7 +12,7 @@ export async function status(session: MigratorSession): Promise<StatusResult> {
   const c = await session.connect();
   const history = await session.historyOf(c).readAll();
   const states = reconcile(local, history);
-  const integrity = await integrityIssues(session.config.migrationsDir);
+  const integrity = await integrityIssues(session.config.migrationsDir, local);
   const issues = [...session.issuesOf(local, states), ...integrity, ...tamperedIssues(history)];
   const lock = await readLock(c, session.config.labels.lock);
   return { server: c.server, current: currentVersion(states), migrations: states, issues, warnings: validateWarnings(local), lock };

@@ -49,7 +49,7 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     // neomig.sum, when present: every file must match its line. dev applies edited files itself and
     // records them, so it tolerates the files of the migrations it is about to (re-)apply.
     const devApplies = new Set(options.vouched ? plan.steps.map((s) => s.version) : []);
-    const integrity = (await integrityIssues(config.migrationsDir)).filter((i) => !devApplies.has(i.version));
+    const integrity = (await integrityIssues(config.migrationsDir, local)).filter((i) => !devApplies.has(i.version));
     failOn(integrity, 'the migration files do not match neomig.sum');
     refuseTemplates(plan.steps.flatMap((s) => (s.migration ? [s.migration] : [])));
     failOn(await checkPreconditions(plan.steps, c.server, () => callableNames(c)), 'preconditions not met');
