@@ -9,31 +9,23 @@ import { renderPlan, renderRunSummary } from '../../src/cli/render/run.js';
 import { renderStatus } from '../../src/cli/render/status.js';
 import { renderTable, stripAnsi, visibleLength } from '../../src/cli/render/table.js';
 import { stateJson } from '../../src/cli/commands/shared.js';
+import { appliedEntry } from '../support/history.js';
 
 const plain = painter(false);
 
 function applied(version: string, extra: Partial<AppliedMigration> = {}): AppliedMigration {
-  return {
+  return appliedEntry({
     version,
     description: `d${version}`,
-    type: 'cypher',
     script: `V${version}__d.up.cypher`,
     checksum: 'abc',
-    status: 'applied',
     installedBy: 'ci@runner',
     installedAt: '2025-03-01T12:00:05.123Z',
     executionTimeMs: 1500,
-    counters: {},
     downScript: 'DROP INDEX x',
     downScriptName: `V${version}__d.down.cypher`,
-    dependsOn: [],
-    irreversible: false,
-    transaction: 'auto',
-    partialChanges: null,
-    errorCode: null,
-    errorMessage: null,
     ...extra,
-  };
+  });
 }
 
 function local(version: string): LocalMigration {

@@ -5,6 +5,7 @@ import { diffSum, fileChecksum, formatSum, parseSum, rehash, sortLines, sumIssue
 import { tamperOf, tamperedIssues } from '../../src/core/recorded.js';
 import type { AppliedMigration, LocalMigration } from '../../src/core/types.js';
 import { verdictFor } from '../../src/runner/trust.js';
+import { appliedEntry } from '../support/history.js';
 
 const h = (c: string) => c.repeat(64);
 const A = h('a');
@@ -106,28 +107,7 @@ describe('fileChecksum', () => {
 });
 
 function applied(over: Partial<AppliedMigration>): AppliedMigration {
-  return {
-    version: '1.0.0',
-    description: 'a',
-    type: 'cypher',
-    script: 'V1__a.up.cypher',
-    checksum: A,
-    status: 'applied',
-    installedBy: 'me',
-    installedAt: '',
-    executionTimeMs: 0,
-    counters: {},
-    downScript: null,
-    downScriptName: null,
-    downChecksum: null,
-    dependsOn: [],
-    irreversible: false,
-    transaction: 'auto',
-    partialChanges: null,
-    errorCode: null,
-    errorMessage: null,
-    ...over,
-  };
+  return appliedEntry({ checksum: A, downChecksum: null, ...over });
 }
 
 const DOWN = 'MATCH (a:A) DELETE a;';

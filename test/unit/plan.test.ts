@@ -4,6 +4,7 @@ import { reconcile } from '../../src/core/reconcile.js';
 import type { AppliedMigration, AppliedStatus, LocalMigration } from '../../src/core/types.js';
 import { validateHistory, validateLocal } from '../../src/core/validate.js';
 import { checkDependencies } from '../../src/core/dependencies.js';
+import { appliedEntry } from '../support/history.js';
 
 function local(version: string, extra: { dependsOn?: string[]; down?: boolean; irreversible?: boolean; checksum?: string } = {}): LocalMigration {
   const file = `V${version}__m.up.cypher`;
@@ -19,27 +20,18 @@ function local(version: string, extra: { dependsOn?: string[]; down?: boolean; i
 }
 
 function applied(version: string, status: AppliedStatus = 'applied', extra: Partial<AppliedMigration> = {}): AppliedMigration {
-  return {
+  return appliedEntry({
     version,
     description: `m ${version}`,
-    type: 'cypher',
     script: `V${version}__m.up.cypher`,
     checksum: `sum-${version}`,
     status,
-    installedBy: 'me',
     installedAt: '2026-01-01T00:00:00Z',
     executionTimeMs: 1,
-    counters: {},
     downScript: 'MATCH (x:X) DELETE x;',
     downScriptName: `V${version}__m.down.cypher`,
-    dependsOn: [],
-    irreversible: false,
-    transaction: 'auto',
-    partialChanges: null,
-    errorCode: null,
-    errorMessage: null,
     ...extra,
-  };
+  });
 }
 
 const versions = (plan: { steps: { version: string }[] }) => plan.steps.map((s) => s.version);
