@@ -1,3 +1,5 @@
+import neo4j, { type Integer } from 'neo4j-driver';
+import type { SchemaItem } from '../core/schema.js';
 import type { Neo4jClient } from './client.js';
 
 /** Names of every procedure and function the server offers (for `requires.procedures`). */
@@ -7,30 +9,63 @@ export async function callableNames(client: Neo4jClient): Promise<Set<string>> {
   return new Set([...procedures, ...functions].map((r) => String(r['name'])));
 }
 
-export interface SchemaObject {
-  name: string;
-  kind: 'constraint' | 'index';
-  type: string;
+/** A Neo4j value from SHOW output as plain JSON (integers as numbers, lists and maps recursively). */
+function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (neo4j.isInt(value)) return (value as Integer).toNumber();
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
 }
 
 /**
- * The constraints and indexes a user made: without neomig's own (named neomig_*), without the two
- * LOOKUP indexes every database has, and without the indexes that back constraints.
+ * The constraints and indexes of the current database, in name order: without neomig's own (named
+ * neomig_*) and without the indexes that back constraints (they come and go with their constraint).
+ * LOOKUP indexes are included (every new database has two); callers that want user-made items only
+ * filter them.
  */
-export async function userSchema(client: Neo4jClient): Promise<SchemaObject[]> {
-  const constraints = await client.rows('SHOW CONSTRAINTS YIELD name, type RETURN name, type', {}, 'read');
-  const indexes = await client.rows('SHOW INDEXES YIELD name, type, owningConstraint RETURN name, type, owningConstraint', {}, 'read');
-  const out: SchemaObject[] = [];
+export async function readSchema(client: Neo4jClient): Promise<SchemaItem[]> {
+  const constraints = await client.rows('SHOW CONSTRAINTS YIELD *', {}, 'read');
+  const indexes = await client.rows('SHOW INDEXES YIELD *', {}, 'read');
+  const out: SchemaItem[] = [];
+  const backing = new Map<string, Record<string, unknown>>();
+  for (const i of indexes) if (i['owningConstraint'] != null) backing.set(String(i['owningConstraint']), i);
   for (const c of constraints) {
     const name = String(c['name']);
-    if (!name.startsWith('neomig_')) out.push({ name, kind: 'constraint', type: String(c['type']) });
+    if (name.startsWith('neomig_')) continue;
+    const index = backing.get(name);
+    out.push({
+      kind: 'constraint',
+      name,
+      type: String(c['type']),
+      entityType: c['entityType'] === 'RELATIONSHIP' ? 'RELATIONSHIP' : 'NODE',
+      labelsOrTypes: strings(c['labelsOrTypes']),
+      properties: strings(c['properties']),
+      propertyType: c['propertyType'] == null ? null : String(c['propertyType']),
+      options: index ? (plain(index['options']) as Record<string, unknown>) : null,
+      createStatement: c['createStatement'] == null ? null : String(c['createStatement']),
+    });
   }
   for (const i of indexes) {
     const name = String(i['name']);
-    if (name.startsWith('neomig_') || i['type'] === 'LOOKUP' || i['owningConstraint'] !== null) continue;
-    out.push({ name, kind: 'index', type: String(i['type']) });
+    if (name.startsWith('neomig_') || i['owningConstraint'] != null) continue;
+    out.push({
+      kind: 'index',
+      name,
+      type: String(i['type']),
+      entityType: i['entityType'] === 'RELATIONSHIP' ? 'RELATIONSHIP' : 'NODE',
+      labelsOrTypes: strings(i['labelsOrTypes']),
+      properties: strings(i['properties']),
+      propertyType: null,
+      options: plain(i['options']) as Record<string, unknown> | null,
+      createStatement: i['createStatement'] == null ? null : String(i['createStatement']),
+    });
   }
-  return out;
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Deletes every node and relationship in batches, then every constraint and index (LOOKUP ones stay). */
