@@ -6,6 +6,7 @@ import { describeSchemaItem } from '../../src/core/schema.js';
 import { readSchema } from '../../src/neo4j/catalog.js';
 import { Neo4jClient } from '../../src/neo4j/client.js';
 import { openDriver, resetDatabase, testServer } from '../support/neo4j.js';
+import { useSecondServer } from '../support/second-server.js';
 
 let driver: Driver;
 let client: Neo4jClient;
@@ -40,5 +41,20 @@ describe('readSchema', () => {
     expect(email.options).toHaveProperty('indexProvider');
     expect(email.createStatement).toMatch(/CREATE CONSTRAINT/);
     expect(describeSchemaItem(byName.get('loan_note')!)).toBe('index loan_note (TEXT [:LOAN](note))');
+  });
+});
+
+describe('a second server', () => {
+  const second = useSecondServer();
+  it('is another database: what one holds the other does not', async () => {
+    const other = openDriver(second());
+    try {
+      await driver.executeQuery('CREATE (:OnlyInFirst)');
+      const { records } = await other.executeQuery('MATCH (n:OnlyInFirst) RETURN count(n) AS n');
+      expect(Number(records[0]?.get('n'))).toBe(0);
+      expect(second().uri).not.toBe(testServer().uri);
+    } finally {
+      await other.close();
+    }
   });
 });
