@@ -2,6 +2,7 @@
  * The core's vocabulary: what a migration is on disk, what the history says about it, and what the
  * planner decides. Plain data only; nothing here touches Node I/O or the driver.
  */
+import type { ChangeSet } from './fingerprint.js';
 
 /** How Neo4j must run a statement: schema commands and data writes never share a transaction,
  *  `CALL { ... } IN TRANSACTIONS` only runs in an implicit (auto-commit) transaction, and
@@ -159,6 +160,8 @@ export interface AppliedMigration {
   partialChanges: PartialChanges | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** what the up changed (labels/types counts, schema items), when fingerprints were on; see core/fingerprint.ts */
+  changes?: ChangeSet | null;
 }
 
 /** The reconciled state of one version (see reconcile()). */

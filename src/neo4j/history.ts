@@ -1,5 +1,6 @@
 import type { AppliedMigration, AppliedStatus, PartialChanges, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
+import { parseChangeSet } from '../core/fingerprint.js';
 import { type Neo4jClient, type Query, type Row, type TransactionRun, label } from './client.js';
 
 export interface HistoryLabels {
@@ -261,6 +262,7 @@ export function toApplied(v: Row): AppliedMigration {
     partialChanges: status === 'failed' ? ((str('partialChanges') as PartialChanges | null) ?? legacyPartialChanges(v['reversed'], errorMessage)) : null,
     errorCode: str('errorCode'),
     errorMessage,
+    changes: parseChangeSet(str('changes')),
   };
 }
 
