@@ -7,7 +7,10 @@ export interface MigrationDefinition {
   description?: string;
   /** versions that must be applied first */
   dependsOn?: string[];
+  /** stop the run (exit 3) before anything runs unless these hold: neo4j, edition, procedures, query */
   requires?: Requirements;
+  /** skip this migration (recorded `skipped`, evaluated again by later runs) unless these hold */
+  assume?: Requirements;
   /** Cypher returning one row with a boolean column `valid`, run after up */
   validate?: string | string[];
   transaction?: TransactionMode;

@@ -46,7 +46,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
   const processEnv = input.processEnv ?? {};
   const cwd = input.cwd ?? input.baseDir;
   const envName = input.env ?? nonEmpty(processEnv[ENV.environment]) ?? null;
-  const { environments, ...topLevel } = file;
+  const { environments, callbacks, ...topLevel } = file;
 
   let selected: EnvironmentConfig = {};
   if (envName !== null) {
@@ -95,6 +95,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     installedBy: merged.installedBy ?? defaultInstalledBy(),
     lock: { ...DEFAULTS.lock, ...merged.lock },
     labels: { ...DEFAULTS.labels, ...merged.labels },
+    callbacks: { ...callbacks },
   };
 }
 

@@ -1,4 +1,12 @@
+import type { CallbackPhase } from '../core/callbacks.js';
 import type { TransactionMode } from '../core/types.js';
+import type { CallbackContext } from '../runner/types.js';
+
+/** A library callback: gets the same ctx as a TS callback file (a migration's ctx plus phase, plan, result). */
+export type CallbackFunction = (ctx: CallbackContext) => unknown;
+
+/** Functions per phase, run after the phase's files in `migrations/callbacks/`. */
+export type CallbacksConfig = Partial<Record<CallbackPhase, CallbackFunction | CallbackFunction[]>>;
 
 /** How neomig reaches Neo4j. */
 export interface ConnectionConfig {
@@ -62,6 +70,8 @@ export interface EnvironmentConfig extends ConnectionConfig {
 export interface NeomigConfig extends EnvironmentConfig {
   /** named environments selected with --env */
   environments?: Record<string, EnvironmentConfig>;
+  /** functions per callback phase (top level only), e.g. `{ afterMigrate: async (ctx) => ... }` */
+  callbacks?: CallbacksConfig;
 }
 
 /** A config after files, environment, env vars and flags are merged, with every default filled in. */
@@ -89,4 +99,5 @@ export interface ResolvedConfig {
   installedBy: string;
   lock: Required<LockConfig>;
   labels: Required<LabelsConfig>;
+  callbacks: CallbacksConfig;
 }

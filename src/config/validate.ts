@@ -7,16 +7,18 @@ import { NeomigError } from '../errors.js';
 import { editDistance } from '../core/words.js';
 import type { EnvironmentConfig, NeomigConfig } from './types.js';
 import { GROUPS, SETTINGS, checkValue, settingFor } from './settings.js';
+import { CALLBACK_PHASES } from '../core/callbacks.js';
 
-const TOP_LEVEL_ONLY = ['environments'];
+const TOP_LEVEL_ONLY = ['environments', 'callbacks'];
 
 export function validateConfig(raw: unknown, file: string): NeomigConfig {
   if (!isPlainObject(raw)) {
     throw configError(file, null, `must export an object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}`,
       'Export the settings as an object: `export default defineConfig({ uri: "bolt://localhost:7687" })`.');
   }
-  const { environments, ...rest } = raw;
+  const { environments, callbacks, ...rest } = raw;
   const config: NeomigConfig = validateEnvironment(rest, file, '', true);
+  if (callbacks !== undefined) config.callbacks = validateCallbacks(callbacks, file);
   if (environments !== undefined) {
     if (!isPlainObject(environments)) {
       throw configError(file, 'environments', 'expected an object of named environments',
@@ -30,6 +32,17 @@ export function validateConfig(raw: unknown, file: string): NeomigConfig {
     }
   }
   return config;
+}
+
+function validateCallbacks(raw: unknown, file: string): NeomigConfig['callbacks'] {
+  const hint = `Write \`callbacks: { afterMigrate: async (ctx) => { ... } }\`; phases: ${CALLBACK_PHASES.join(', ')}.`;
+  if (!isPlainObject(raw)) throw configError(file, 'callbacks', 'expected an object of functions per phase', hint);
+  for (const [phase, value] of Object.entries(raw)) {
+    if (!(CALLBACK_PHASES as readonly string[]).includes(phase)) throw unknownKey(file, 'callbacks.', phase, [...CALLBACK_PHASES], '`callbacks`');
+    const list = Array.isArray(value) ? value : [value];
+    if (!list.every((f) => typeof f === 'function')) throw configError(file, `callbacks.${phase}`, 'expected a function or a list of functions', hint);
+  }
+  return raw as NeomigConfig['callbacks'];
 }
 
 function validateEnvironment(raw: Record<string, unknown>, file: string, prefix: string, topLevel: boolean): EnvironmentConfig {

@@ -8,9 +8,9 @@ import { NeomigError } from '../errors.js';
 import type { MigrationMeta, Requirements, TransactionMode } from './types.js';
 import { parseVersion, stripLeadingZeros } from './version.js';
 
-const META_KEYS = ['description', 'dependsOn', 'requires', 'validate', 'transaction', 'timeout', 'irreversible', 'schemaProcedures'] as const;
+const META_KEYS = ['description', 'dependsOn', 'requires', 'assume', 'validate', 'transaction', 'timeout', 'irreversible', 'schemaProcedures'] as const;
 const HANDLER_KEYS = ['up', 'down'];
-const REQUIRES_KEYS = ['neo4j', 'edition', 'procedures'];
+const REQUIRES_KEYS = ['neo4j', 'edition', 'procedures', 'query'];
 const TRANSACTION_MODES: TransactionMode[] = ['auto', 'migration', 'statement', 'implicit'];
 const FENCE = /^\/\/ ---[ \t]*$/;
 
@@ -117,7 +117,8 @@ function normalizeWith(
         );
         break;
       case 'requires':
-        meta.requires = requirements(value, (problem, hint) => fail(key, problem, hint));
+      case 'assume':
+        meta[key] = requirements(key, value, (problem, hint) => fail(key, problem, hint));
         break;
       case 'validate':
         meta.validate = (asList(value, isNonEmptyString) ??
@@ -148,25 +149,29 @@ function normalizeWith(
   return meta;
 }
 
-function requirements(value: unknown, fail: (problem: string, hint: string) => never): Requirements {
-  if (!isPlainObject(value)) return fail('key "requires" must be a mapping', 'For example: requires: { neo4j: ">=5.26", edition: enterprise }');
+function requirements(name: 'requires' | 'assume', value: unknown, fail: (problem: string, hint: string) => never): Requirements {
+  if (!isPlainObject(value)) return fail(`key "${name}" must be a mapping`, `For example: ${name}: { neo4j: ">=5.26", edition: enterprise }`);
   const req: Requirements = {};
   for (const [key, v] of Object.entries(value)) {
     if (v === undefined) continue;
     if (key === 'neo4j') {
       // Calendar releases are zero-padded ("2025.01"), which strict semver would reject.
       const range = typeof v === 'string' || typeof v === 'number' ? semver.validRange(stripLeadingZeros(String(v))) : null;
-      if (range === null) fail(`key "requires.neo4j" must be a semver range of the server version, not ${JSON.stringify(v)}`, 'For example: neo4j: ">=5.26 || >=2025.1"');
+      if (range === null) fail(`key "${name}.neo4j" must be a semver range of the server version, not ${JSON.stringify(v)}`, 'For example: neo4j: ">=5.26 || >=2025.1"');
       req.neo4j = stripLeadingZeros(String(v)).trim();
     } else if (key === 'edition') {
-      if (v !== 'community' && v !== 'enterprise') fail('key "requires.edition" must be community or enterprise', 'For example: edition: enterprise');
+      if (v !== 'community' && v !== 'enterprise') fail(`key "${name}.edition" must be community or enterprise`, 'For example: edition: enterprise');
       req.edition = v as Requirements['edition'];
     } else if (key === 'procedures') {
       const list = asList(v, isNonEmptyString);
-      if (list === null) fail('key "requires.procedures" must be a procedure name or a list of them', 'For example: procedures: [apoc.create.node]');
+      if (list === null) fail(`key "${name}.procedures" must be a procedure name or a list of them`, 'For example: procedures: [apoc.create.node]');
       req.procedures = unique((list as string[]).map((p) => p.trim()));
+    } else if (key === 'query') {
+      const list = asList(v, isNonEmptyString);
+      if (list === null) fail(`key "${name}.query" must be a Cypher query returning one boolean, or a list of them`, 'For example: query: "MATCH (b:Book) RETURN count(b) = 0"');
+      req.query = (list as string[]).map((q) => q.trim());
     } else {
-      fail(`key "requires.${key}" is not known`, `Allowed keys under requires: ${REQUIRES_KEYS.join(', ')}`);
+      fail(`key "${name}.${key}" is not known`, `Allowed keys under ${name}: ${REQUIRES_KEYS.join(', ')}`);
     }
   }
   return req;

@@ -54,6 +54,8 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
     (s) =>
       s.local &&
       ((s.status === 'pending' && (!s.outOfOrder || options.outOfOrder)) ||
+        // its assumptions are evaluated again on every run, wherever it stands
+        s.status === 'skipped' ||
         (s.status === 'failed' && (leftNothing(s.applied?.partialChanges) || rerun.has(s.version))) ||
         (s.status === 'applied' && rerun.has(s.version))),
   );

@@ -50,6 +50,8 @@ function statusOf(
         return 'failed';
       case 'rolled_back':
         return local ? 'pending' : 'rolled_back';
+      case 'skipped':
+        return 'skipped';
     }
   }
   if (baseline !== null && compareVersions(version, baseline) < 0) return 'below_baseline';

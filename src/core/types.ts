@@ -47,13 +47,18 @@ export interface Requirements {
   edition?: 'community' | 'enterprise';
   /** procedure or function names that must exist, e.g. apoc.create.node */
   procedures?: string[];
+  /** Cypher returning one row with one boolean, run in a read transaction; all must be true */
+  query?: string | string[];
 }
 
 export interface MigrationMeta {
   description?: string;
   /** normalized versions this migration needs applied first */
   dependsOn: string[];
+  /** preconditions that stop the run (exit 3) before anything runs when one is not met */
   requires?: Requirements;
+  /** preconditions that skip this migration (recorded `skipped`, re-evaluated by later runs) */
+  assume?: Requirements;
   /** Cypher queries each returning one row with a boolean column `valid` */
   validate: string[];
   transaction: TransactionMode;
@@ -110,7 +115,8 @@ export interface LocalMigration {
   empty?: boolean;
 }
 
-export type AppliedStatus = 'applied' | 'failed' | 'rolled_back' | 'baseline';
+/** `skipped`: an `assume` precondition was false; later runs evaluate it again and apply it once true. */
+export type AppliedStatus = 'applied' | 'failed' | 'rolled_back' | 'baseline' | 'skipped';
 
 /**
  * For a `failed` entry, what became of the changes the failed run made:
@@ -160,6 +166,8 @@ export interface AppliedMigration {
   partialChanges: PartialChanges | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** for `skipped`: the assumptions that did not hold */
+  skipReason?: string | null;
   /** what the up changed (labels/types counts, schema items), when fingerprints were on; see core/fingerprint.ts */
   changes?: ChangeSet | null;
 }
@@ -175,7 +183,9 @@ export type MigrationStatus =
   /** lower than the baseline version: never run */
   | 'below_baseline'
   /** reversed by `down`, and its file is gone: nothing left to run */
-  | 'rolled_back';
+  | 'rolled_back'
+  /** an `assume` was false when a run planned it; `up` evaluates it again */
+  | 'skipped';
 
 export interface MigrationState {
   version: string;

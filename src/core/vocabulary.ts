@@ -32,7 +32,13 @@ export type MigratorEvent =
   | { type: 'validate'; version: string; query: string; valid: boolean }
   | { type: 'migration:done'; direction: 'up' | 'down'; version: string; elapsedMs: number; counters: Counters }
   | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; partialChanges: PartialChanges }
-  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string }
+  /** an `assume` did not hold (or the migration depends on one that is skipped): not run, recorded `skipped` */
+  | { type: 'migration:skipped'; version: string; description: string; file: string; reasons: string[] }
+  /** a callback (a file in migrations/callbacks/ or a config.callbacks function) of a phase */
+  | { type: 'callback:start'; phase: string; name: string }
+  | { type: 'callback:done'; phase: string; name: string; elapsedMs: number }
+  | { type: 'callback:failed'; phase: string; name: string; error: NeomigError };
 
 /** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the
  *  last. */

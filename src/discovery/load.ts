@@ -6,6 +6,8 @@ import { type ParsedFileName, parseMigrationFileName } from '../core/filename.js
 import { readScript } from '../core/dialect.js';
 import { groupStatements } from '../core/grouping.js';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
+import { readPreconditionComments, withPreconditionComments } from '../core/preconditions.js';
+import { CALLBACKS_FOLDER } from '../core/callbacks.js';
 import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
 import { compareVersions } from '../core/version.js';
 import { listFiles } from './files.js';
@@ -33,6 +35,8 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
   const byVersion = new Map<string, { up?: ParsedFileName; down?: ParsedFileName; module?: ParsedFileName }>();
 
   for (const rel of files) {
+    // callbacks are never migrations, whatever their names (discovery/callbacks.ts reads them)
+    if (rel.startsWith(`${CALLBACKS_FOLDER}/`)) continue;
     const parsed = parseMigrationFileName(path.basename(rel));
     if (!parsed) continue;
     const named = { ...parsed, file: rel };
@@ -84,7 +88,10 @@ export function cypherScript(
 
 async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName | undefined, options: DiscoveryOptions): Promise<LocalMigration> {
   const upText = await readText(dir, up.file);
-  const meta = withDefaults(parseCypherMetadata(upText, up.file), hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
+  const parsed = parseCypherMetadata(upText, up.file);
+  // neo4j-migrations' `// assume that ...` / `// assert that ...` lines join the metadata's assume/requires
+  const declared = withPreconditionComments(parsed, readPreconditionComments(upText, up.file), up.file);
+  const meta = withDefaults(declared, hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
   const { script: upScript, checksum } = cypherScript(up.file, upText, meta);
   const downRead = down ? cypherScript(down.file, await readText(dir, down.file), meta) : undefined;
   const downScript = downRead?.script;

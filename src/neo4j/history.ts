@@ -24,7 +24,7 @@ export interface HistoryEntry {
   transaction: TransactionMode;
 }
 
-export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start';
+export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start' | 'skipped' | 'resolve' | 'delete';
 
 export interface AuditEvent {
   action: AuditAction;
@@ -145,6 +145,34 @@ export class HistoryStore {
     return this.entryWriteFor(entry, outcome, { action: 'failed', durationMs, errorCode, errorMessage, detail: `partial changes: ${partialChanges}` });
   }
 
+  /** An `assume` did not hold: recorded `skipped` (with the whole entry, so status shows what it is). */
+  skippedWrite(entry: HistoryEntry, reasons: string[]): HistoryWrite {
+    const reason = reasons.join('; ');
+    const outcome = { status: 'skipped', skipReason: reason, partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: 0, counters: '{}' };
+    return this.entryWriteFor(entry, outcome, { action: 'skipped', detail: reason });
+  }
+
+  /** `neomig resolve`: a decision recorded by hand (props of the entry, or the whole entry), audited. */
+  async resolve(version: string, props: Record<string, unknown>, detail: string): Promise<void> {
+    await this.save([this.write(version, props, { action: 'resolve', detail }, true)]);
+  }
+
+  /**
+   * `neomig delete`: removes a version's entry. Its audit events stay (they carry database and version),
+   * detached from the deleted node, and one more event says who deleted it, why, and what it said.
+   */
+  async deleteEntry(version: string, detail: string): Promise<boolean> {
+    const { event } = this.write(version, {}, { action: 'delete', detail }, false);
+    const result = await this.client.autoCommit(
+      `MATCH (v:${this.h} {database: $database, version: $version})
+       CREATE (e:${this.a}) SET e = $event, e.at = datetime()
+       DETACH DELETE v
+       RETURN count(*) AS n`,
+      { database: this.database, version, event },
+    );
+    return Number(result.records[0]?.get('n') ?? 0) > 0;
+  }
+
   rolledBackWrite(version: string, durationMs: number, detail?: string): HistoryWrite {
     return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs }, { action: 'down', durationMs, detail }, false);
   }
@@ -262,6 +290,7 @@ export function toApplied(v: Row): AppliedMigration {
     partialChanges: status === 'failed' ? ((str('partialChanges') as PartialChanges | null) ?? legacyPartialChanges(v['reversed'], errorMessage)) : null,
     errorCode: str('errorCode'),
     errorMessage,
+    skipReason: status === 'skipped' ? str('skipReason') : null,
     changes: parseChangeSet(str('changes')),
   };
 }

@@ -1,5 +1,6 @@
 import type { Driver } from 'neo4j-driver';
-import type { MigrationState, PartialChanges, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
+import type { CallbackPhase } from '../core/callbacks.js';
+import type { MigrationState, PartialChanges, Plan, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
@@ -51,6 +52,25 @@ export interface DryRunStep {
   validate?: string[];
 }
 
+/** A migration `up` did not run because an `assume` did not hold; recorded `skipped`. */
+export interface SkippedReport {
+  version: string;
+  description: string;
+  file: string;
+  reasons: string[];
+}
+
+/** One callback that ran (or failed) during an operation. */
+export interface CallbackReport {
+  phase: string;
+  /** its file (`callbacks/beforeMigrate__seed.cypher`) or `config.callbacks.<phase>[i]` */
+  name: string;
+  elapsedMs: number;
+  ok: boolean;
+  /** why it failed */
+  error?: string;
+}
+
 export interface RunResult {
   command: 'up' | 'down';
   dryRun: boolean;
@@ -65,6 +85,10 @@ export interface RunResult {
   failed?: FailureReport;
   /** versions still pending after the run */
   pending: string[];
+  /** up: migrations not run because an `assume` did not hold (recorded `skipped`; a dry run says which would be) */
+  skipped?: SkippedReport[];
+  /** callbacks that ran, in order */
+  callbacks?: CallbackReport[];
   /** the plan, for dry runs */
   plan?: DryRunStep[];
 }
@@ -81,6 +105,8 @@ export interface StatusResult {
 
 export interface ValidateResult {
   offline: boolean;
+  /** beforeValidate callbacks that ran */
+  callbacks?: CallbackReport[];
   migrations: number;
   issues: ValidationIssue[];
   /** what is fine for now but will stop `up` (a migration still holding only its template) */
@@ -99,6 +125,8 @@ export interface RepairResult {
 }
 
 export interface CleanResult {
+  /** beforeClean / afterClean callbacks that ran */
+  callbacks?: CallbackReport[];
   nodesDeleted: number;
   constraintsDropped: string[];
   indexesDropped: string[];
@@ -154,6 +182,17 @@ export interface Migrator {
   hash(options?: HashOptions): Promise<HashResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
+}
+
+/** What a TS callback (file or config.callbacks function) receives: a migration's ctx and the run's state. */
+export interface CallbackContext extends MigrationContext {
+  phase: CallbackPhase;
+  /** the operation's plan, when it has one (up, down) */
+  plan?: Plan;
+  /** afterMigrate, afterMigrateError, afterDown: the operation's result so far */
+  result?: RunResult | CleanResult | ValidateResult;
+  /** afterMigrateError: the error that failed the run */
+  error?: Error;
 }
 
 /** A logger given to TypeScript migrations; lines become `log` events. */

@@ -77,6 +77,7 @@ export function stateJson(m: MigrationState): Record<string, unknown> {
     fileMissing: m.fileMissing,
     outOfOrder: m.outOfOrder,
     ...(a?.errorCode ? { errorCode: a.errorCode, errorMessage: a.errorMessage } : {}),
+    ...(a?.skipReason ? { skipReason: a.skipReason } : {}),
   };
 }
 

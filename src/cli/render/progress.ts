@@ -91,6 +91,15 @@ export class ProgressRenderer {
         const state = leftNothing(event.partialChanges) ? p.yellow(text) : p.red(text);
         return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${shorten(event.error.message)} (${state})`);
       }
+      case 'migration:skipped':
+        return this.line(`${p.yellow('↷')} ${p.bold(event.version)} ${event.description} ${p.gray(event.file)} ${p.yellow(`skipped: ${event.reasons.join('; ')}`)}`);
+      case 'callback:start':
+        this.current = undefined;
+        return this.line(`${p.cyan('◆')} ${event.phase} ${p.gray(event.name)}`);
+      case 'callback:done':
+        return this.line(`  ${p.green('✓')} ${event.phase} ${event.name} ${p.gray(formatDuration(event.elapsedMs))}`);
+      case 'callback:failed':
+        return this.line(`  ${p.red('✗')} ${event.phase} ${event.name} failed: ${shorten(event.error.message)}`);
       case 'log': {
         const tag = event.level === 'warn' ? p.yellow('warn') : p.gray(event.level);
         return this.line(`  ${tag} ${event.version ? `${event.version}: ` : ''}${event.message}`);

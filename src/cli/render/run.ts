@@ -38,6 +38,7 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
       lines.push('');
     }
     const n = result.plan?.length ?? 0;
+    for (const sk of result.skipped ?? []) lines.push(`${paint.yellow('↷ skip')} ${paint.bold(sk.version)} ${sk.description}: ${sk.reasons.join('; ')}`);
     lines.push(
       n === 0
         ? `Dry run: nothing to do; the database is at ${versionLabel(result.from)}.`
@@ -68,6 +69,7 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
     const total = result.applied.reduce((sum, s) => sum + s.elapsedMs, 0);
     lines.push(`${paint.green('✓')} ${result.command === 'up' ? 'Applied' : 'Reversed'} ${plural(result.applied.length, 'migration')} in ${formatDuration(total)}: ${versionLabel(result.from)} → ${paint.bold(versionLabel(result.to))}`);
   }
+  if (result.skipped?.length) lines.push(paint.yellow(`Skipped (an assume did not hold): ${result.skipped.map((s) => s.version).join(', ')}`));
   if (result.pending.length) lines.push(paint.gray(`Still pending: ${result.pending.join(', ')}`));
   return lines.join('\n');
 }

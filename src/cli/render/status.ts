@@ -129,6 +129,7 @@ export function notes(m: MigrationState): string[] {
   if (m.outOfOrder) out.push('out of order');
   if (m.status === 'failed' && m.applied?.partialChanges) out.push(FAILURE_NOTES[m.applied.partialChanges]);
   if (m.status === 'pending' && m.applied?.status === 'rolled_back') out.push('rolled back');
+  if (m.status === 'skipped') out.push(`skipped: ${m.applied?.skipReason ?? 'an assume did not hold'}`);
   if (m.applied?.irreversible || m.local?.meta.irreversible) out.push('irreversible');
   if (m.local?.empty && m.status === 'pending') out.push('still the template');
   return out;
@@ -166,7 +167,7 @@ function colorStatus(status: MigrationStatus, text: string, paint: Paint): strin
 function countLine(migrations: MigrationState[]): string {
   const counts = new Map<string, number>();
   for (const m of migrations) counts.set(m.status, (counts.get(m.status) ?? 0) + 1);
-  const order: MigrationStatus[] = ['applied', 'baseline', 'pending', 'failed', 'rolled_back', 'below_baseline'];
+  const order: MigrationStatus[] = ['applied', 'baseline', 'pending', 'skipped', 'failed', 'rolled_back', 'below_baseline'];
   const parts = order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s.replace('_', ' ')}`);
   return parts.length ? parts.join(', ') : '';
 }

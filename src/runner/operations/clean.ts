@@ -1,5 +1,6 @@
 import { NeomigError } from '../../errors.js';
 import { wipeDatabase } from '../../neo4j/catalog.js';
+import { CallbackRunner } from '../callbacks.js';
 import type { MigratorSession } from '../session.js';
 import type { CleanResult } from '../types.js';
 
@@ -10,5 +11,12 @@ export async function clean(session: MigratorSession): Promise<CleanResult> {
       hint: 'Set cleanEnabled: true in the config (never for production) to allow it.',
     });
   }
-  return session.withLock(undefined, async ({ client }) => wipeDatabase(client));
+  return session.withLock(undefined, async ({ client }) => {
+    const callbacks = new CallbackRunner(session, client);
+    await callbacks.run('beforeClean');
+    const result: CleanResult = { ...(await wipeDatabase(client)), callbacks: callbacks.reports };
+    // afterClean runs on the empty database (to seed it again, say)
+    await callbacks.run('afterClean', { result });
+    return result;
+  });
 }

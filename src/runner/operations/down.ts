@@ -5,6 +5,7 @@ import { errorMessage } from '../../neo4j/errors.js';
 import { MigrationRunError, describePlan, emptyResult, pendingOf } from '../results.js';
 import type { MigratorSession } from '../session.js';
 import { trustFor } from '../trust.js';
+import { CallbackRunner } from '../callbacks.js';
 import type { DownOptions, RunResult } from '../types.js';
 
 /** Reverses applied migrations newest first with their recorded downs. */
@@ -26,6 +27,9 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
     // every recorded down is vouched for before the first one runs: a refusal leaves the graph as it was
     const trust = await trustFor(session, client, options);
     for (const step of plan.steps) await trust.check(step.applied!, step.migration, true);
+    const callbacks = new CallbackRunner(session, client);
+    result.callbacks = callbacks.reports;
+    await callbacks.run('beforeDown', { plan });
     for (const step of plan.steps) {
       lock.assertHeld();
       const started = performance.now();
@@ -57,6 +61,7 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
     }
     result.to = plan.targetVersion;
     result.pending = pendingOf(reconcile(local, await history.readAll()), []);
+    await callbacks.run('afterDown', { plan, result });
     return result;
   });
 }

@@ -4,11 +4,13 @@ import type { LocalMigration } from '../../core/types.js';
 import { STILL_TEMPLATE } from '../../core/validate.js';
 import { maxVersion } from '../../core/version.js';
 import { NeomigError } from '../../errors.js';
-import { callableNames } from '../../neo4j/catalog.js';
+import { skipAssumed } from '../../core/preconditions.js';
 import type { Neo4jClient } from '../../neo4j/client.js';
 import { errorMessage } from '../../neo4j/errors.js';
 import type { HistoryStore } from '../../neo4j/history.js';
-import { checkPreconditions } from '../preconditions.js';
+import { CallbackRunner } from '../callbacks.js';
+import { checkPreconditions, conditionsOf, evaluateAssumptions } from '../preconditions.js';
+import { recordSkipped, skippedReports } from '../skipped.js';
 import { MigrationRunError, describePlan, emptyResult, failureMessage, pendingOf } from '../results.js';
 import { type MigratorSession, failOn } from '../session.js';
 import { integrityIssues, vouchApplied } from '../integrity.js';
@@ -45,70 +47,95 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
       failOn(issues.filter((i) => i.kind !== 'down_missing'), 'validation failed before migrating');
     }
     const upOptions: UpPlanOptions = { to: options.to, outOfOrder: config.outOfOrder, rerun };
-    const plan = planUp(states, upOptions);
+    const planned = planUp(states, upOptions);
     // neomig.sum, when present: every file must match its line. dev applies edited files itself and
     // records them, so it tolerates the files of the migrations it is about to (re-)apply.
-    const devApplies = new Set(options.vouched ? plan.steps.map((s) => s.version) : []);
+    const devApplies = new Set(options.vouched ? planned.steps.map((s) => s.version) : []);
     const integrity = (await integrityIssues(config.migrationsDir, local)).filter((i) => !devApplies.has(i.version));
     failOn(integrity, 'the migration files do not match neomig.sum');
-    refuseTemplates(plan.steps.flatMap((s) => (s.migration ? [s.migration] : [])));
-    failOn(await checkPreconditions(plan.steps, c.server, () => callableNames(c)), 'preconditions not met');
-    return { states, plan };
+    refuseTemplates(planned.steps.flatMap((s) => (s.migration ? [s.migration] : [])));
+    // requires and assume are evaluated before anything runs, against the database as it is now
+    const conditions = conditionsOf(c);
+    const required = await checkPreconditions(planned.steps, conditions);
+    const { skip, issues: broken } = await evaluateAssumptions(planned.steps, conditions);
+    failOn([...required, ...broken], 'preconditions not met');
+    const { plan, skipped } = skipAssumed(planned, skip);
+    return { states, plan, skipped };
   };
 
   if (options.dryRun) {
     const c = await session.connect();
-    const { states, plan } = await prepare(c, session.historyOf(c));
-    return { ...emptyResult('up', true, plan), pending: pendingOf(states, []), plan: describePlan(plan) };
+    const { states, plan, skipped } = await prepare(c, session.historyOf(c));
+    const skippedNow = skipped.map((s) => s.step.version);
+    return { ...emptyResult('up', true, plan), pending: pendingOf(states, skippedNow), plan: describePlan(plan), skipped: skippedReports(skipped) };
   }
 
   return session.withLock(options.lockTimeoutSeconds, async ({ client: c, history, lock, steps }) => {
-    const { states, plan } = await prepare(c, history);
-    const result = emptyResult('up', false, plan);
-    // dev mode: a changed, unreleased migration is reversed with its recorded down before its new up runs
-    const rerun = plan.steps.filter((s) => s.applied?.status === 'applied');
-    // the local file changed, so only neomig.sum or what this dev session applied can vouch for the recorded down
-    const trust = await trustFor(session, c, options, options.vouched);
-    for (const step of rerun) await trust.check(step.applied!, undefined, true);
-    for (const step of [...rerun].reverse()) {
-      lock.assertHeld();
-      const report = await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined, trust), 'requested');
-      await history.markRolledBack(step.version, Math.round(report.elapsedMs), 'changed: run again');
+    const { states, plan, skipped } = await prepare(c, history);
+    const result: RunResult = { ...emptyResult('up', false, plan), skipped: skippedReports(skipped) };
+    const skippedNow = skipped.map((s) => s.step.version);
+    const callbacks = new CallbackRunner(session, c);
+    await callbacks.load();
+    result.callbacks = callbacks.reports;
+    await callbacks.run('beforeMigrate', { plan });
+    try {
+      await recordSkipped(history, events, skipped);
+      await applyPlan();
+      await callbacks.run('afterMigrate', { plan, result });
+    } catch (e) {
+      // the original error stays the one reported: afterMigrateError failures are only warnings
+      await callbacks.runQuietly('afterMigrateError', { plan, result, error: e as Error });
+      throw e;
     }
-    const reversedForRerun = new Set(rerun.map((s) => s.version));
-    const base = maxVersion(states.filter((s) => isInEffect(s.status) && !reversedForRerun.has(s.version)).map((s) => s.version));
-    const done: { report: StepReport; migration: LocalMigration }[] = [];
-    for (const [i, step] of plan.steps.entries()) {
-      lock.assertHeld();
-      try {
-        done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration), migration: step.migration! });
-        if (options.vouched) await vouchApplied(config.migrationsDir, step.migration!, options.vouched);
-      } catch (e) {
-        if (!(e instanceof StepFailed)) throw e;
-        result.failed = e.failure;
-        if (atomic) {
-          for (const { migration } of [...done].reverse()) {
-            try {
-              const report = await steps.down(migration.version, migration.description, localDown(migration), 'atomic');
-              result.rolledBack.push(report);
-              await history.markRolledBack(migration.version, Math.round(report.elapsedMs), `atomic: ${e.failure.version} failed`);
-            } catch (e2) {
-              events.warn(`could not roll back ${migration.version} after the failure: ${errorMessage(e2)}`, migration.version);
-              result.failed.undoError = `${result.failed.undoError ? result.failed.undoError + '; ' : ''}rolling back ${migration.version} failed: ${errorMessage(e2)}`;
-              break;
+    return result;
+
+    async function applyPlan(): Promise<void> {
+      // dev mode: a changed, unreleased migration is reversed with its recorded down before its new up runs
+      const rerun = plan.steps.filter((s) => s.applied?.status === 'applied');
+      // the local file changed, so only neomig.sum or what this dev session applied can vouch for the recorded down
+      const trust = await trustFor(session, c, options, options.vouched);
+      for (const step of rerun) await trust.check(step.applied!, undefined, true);
+      for (const step of [...rerun].reverse()) {
+        lock.assertHeld();
+        const report = await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined, trust), 'requested');
+        await history.markRolledBack(step.version, Math.round(report.elapsedMs), 'changed: run again');
+      }
+      const reversedForRerun = new Set(rerun.map((s) => s.version));
+      const base = maxVersion(states.filter((s) => isInEffect(s.status) && !reversedForRerun.has(s.version)).map((s) => s.version));
+      const done: { report: StepReport; migration: LocalMigration }[] = [];
+      for (const [i, step] of plan.steps.entries()) {
+        lock.assertHeld();
+        try {
+          await callbacks.eachMigrate('beforeEachMigrate', step, plan);
+          done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration), migration: step.migration! });
+          if (options.vouched) await vouchApplied(config.migrationsDir, step.migration!, options.vouched);
+          await callbacks.eachMigrate('afterEachMigrate', step, plan);
+        } catch (e) {
+          if (!(e instanceof StepFailed)) throw e;
+          result.failed = e.failure;
+          if (atomic) {
+            for (const { migration } of [...done].reverse()) {
+              try {
+                const report = await steps.down(migration.version, migration.description, localDown(migration), 'atomic');
+                result.rolledBack.push(report);
+                await history.markRolledBack(migration.version, Math.round(report.elapsedMs), `atomic: ${e.failure.version} failed`);
+              } catch (e2) {
+                events.warn(`could not roll back ${migration.version} after the failure: ${errorMessage(e2)}`, migration.version);
+                result.failed.undoError = `${result.failed.undoError ? result.failed.undoError + '; ' : ''}rolling back ${migration.version} failed: ${errorMessage(e2)}`;
+                break;
+              }
             }
           }
+          const rolledBack = new Set(result.rolledBack.map((r) => r.version));
+          result.applied = done.map((d) => d.report).filter((r) => !rolledBack.has(r.version));
+          result.to = maxVersion([...(base ? [base] : []), ...result.applied.map((r) => r.version)]);
+          result.pending = pendingOf(states, [...result.applied.map((r) => r.version), ...skippedNow]);
+          throw new MigrationRunError(e.error, failureMessage(e, result, atomic), result);
         }
-        const rolledBack = new Set(result.rolledBack.map((r) => r.version));
-        result.applied = done.map((d) => d.report).filter((r) => !rolledBack.has(r.version));
-        result.to = maxVersion([...(base ? [base] : []), ...result.applied.map((r) => r.version)]);
-        result.pending = pendingOf(states, result.applied.map((r) => r.version));
-        throw new MigrationRunError(e.error, failureMessage(e, result, atomic), result);
       }
+      result.applied = done.map((d) => d.report);
+      result.to = plan.targetVersion;
+      result.pending = pendingOf(states, [...result.applied.map((r) => r.version), ...skippedNow]);
     }
-    result.applied = done.map((d) => d.report);
-    result.to = plan.targetVersion;
-    result.pending = pendingOf(states, result.applied.map((r) => r.version));
-    return result;
   });
 }
