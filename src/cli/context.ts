@@ -15,7 +15,8 @@ import { flagsLayer, type CommonOptions } from './options.js';
 import { errorJson, renderError } from './render/error.js';
 import { ProgressRenderer } from './render/progress.js';
 
-export type CommandName = 'create' | 'up' | 'down' | 'status' | 'validate' | 'baseline' | 'repair' | 'clean' | 'dev' | 'hash';
+export type CommandName = 'create' | 'up' | 'down' | 'status' | 'validate' | 'baseline' | 'repair' | 'clean' | 'dev' | 'hash'
+  | 'resolve' | 'delete';
 
 /** Shared by the program and its actions: where to write, and the exit code the run ends with. */
 export interface CliState {
@@ -134,7 +135,7 @@ function configUsed(config: ResolvedConfig, output: Output, cwd: string): Record
   return { config: config.configFile, ...(config.envFile ? { envFile: config.envFile } : {}) };
 }
 
-/** `down`, `repair` and `baseline` on a `protected: true` environment need --yes. */
+/** `down`, `repair`, `baseline`, `resolve` and `delete` on a `protected: true` environment need --yes. */
 export function requireConfirmation(config: ResolvedConfig, yes: boolean | undefined, command: CommandName): void {
   if (!config.protected || yes) return;
   const where = config.environment ? `environment '${config.environment}'` : 'configuration';

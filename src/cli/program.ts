@@ -10,9 +10,11 @@ import { registerBaseline } from './commands/baseline.js';
 import { registerClean } from './commands/clean.js';
 import { registerCreate } from './commands/create.js';
 import { registerDev } from './commands/dev.js';
+import { registerDelete } from './commands/delete.js';
 import { registerDown } from './commands/down.js';
 import { registerHash } from './commands/hash.js';
 import { registerRepair } from './commands/repair.js';
+import { registerResolve } from './commands/resolve.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
@@ -44,7 +46,8 @@ Exit codes: 0 ok or nothing to do, 1 a migration failed, 2 usage/config/migratio
             3 validation failed, 4 lock not acquired, 5 cannot connect or authenticate.
 Run neomig <command> --help for a command's options and examples.`);
 
-  for (const register of [registerCreate, registerUp, registerDown, registerStatus, registerValidate, registerBaseline, registerRepair, registerClean, registerDev, registerHash]) {
+  for (const register of [registerCreate, registerUp, registerDown, registerStatus, registerValidate, registerBaseline, registerRepair, registerClean, registerDev, registerHash,
+    registerResolve, registerDelete]) {
     register(program, state);
   }
   return program;

@@ -153,8 +153,8 @@ export class HistoryStore {
   }
 
   /** `neomig resolve`: a decision recorded by hand (props of the entry, or the whole entry), audited. */
-  async resolve(version: string, props: Record<string, unknown>, detail: string): Promise<void> {
-    await this.save([this.write(version, props, { action: 'resolve', detail }, true)]);
+  async resolve(version: string, props: Record<string, unknown>, detail: string, stamp: boolean): Promise<void> {
+    await this.save([this.write(version, props, { action: 'resolve', detail }, stamp)]);
   }
 
   /**

@@ -4,6 +4,7 @@ import { clean } from './operations/clean.js';
 import { down } from './operations/down.js';
 import { hash } from './operations/hash.js';
 import { repair } from './operations/repair.js';
+import { deleteEntry, resolve } from './operations/resolve.js';
 import { status } from './operations/status.js';
 import { up } from './operations/up.js';
 import { validate } from './operations/validate.js';
@@ -24,6 +25,8 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     repair: (options) => repair(session, options),
     clean: () => clean(session),
     hash: (options) => hash(session, options),
+    resolve: (version, decision, options) => resolve(session, version, decision, options),
+    delete: (version, options) => deleteEntry(session, version, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

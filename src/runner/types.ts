@@ -4,8 +4,10 @@ import type { MigrationState, PartialChanges, Plan, Target, TransactionGroup, Va
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { ResolveOptions, ResolveResult } from './operations/resolve.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
+export type { ResolveOptions, ResolveResult } from './operations/resolve.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -180,6 +182,10 @@ export interface Migrator {
   clean(): Promise<CleanResult>;
   /** rewrites migrations/neomig.sum from the files */
   hash(options?: HashOptions): Promise<HashResult>;
+  /** records `applied` or `rolled_back` for a version without running anything (audited) */
+  resolve(version: string, decision: 'applied' | 'rolled_back', options?: ResolveOptions): Promise<ResolveResult>;
+  /** removes a version's history entry; its audit events stay */
+  delete(version: string, options?: ResolveOptions): Promise<ResolveResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

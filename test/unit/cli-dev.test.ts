@@ -48,6 +48,8 @@ function recordingMigrator() {
     down: () => Promise.reject(new Error('not used')),
     status: () => Promise.reject(new Error('not used')),
     validate: () => Promise.reject(new Error('not used')),
+    resolve: () => Promise.reject(new Error('not used')),
+    delete: () => Promise.reject(new Error('not used')),
     hash: () => Promise.reject(new Error('not used')),
     baseline: () => Promise.reject(new Error('not used')),
     repair: () => Promise.reject(new Error('not used')),
