@@ -149,7 +149,7 @@ describe('normalizeMeta: refused values', () => {
   it.each<[string, unknown, string, string]>([
     ['a list', ['a'], 'must be a mapping', 'description'],
     ['a string', 'description: x', 'must be a mapping', 'description'],
-    ['an unknown key', { descripton: 'x' }, 'key "descripton" is not known', 'Allowed keys: description, dependsOn, requires, validate, transaction, timeout, irreversible, schemaProcedures'],
+    ['an unknown key', { descripton: 'x' }, 'key "descripton" is not known', 'Allowed keys: description, dependsOn, requires, assume, validate, transaction, timeout, irreversible, schemaProcedures'],
     ['up without allowHandlers', { up: () => {} }, 'key "up" is not known', 'Allowed keys'],
     ['description not a string', { description: 3 }, 'key "description" must be a string', 'description:'],
     ['dependsOn object', { dependsOn: { v: '1' } }, 'key "dependsOn" must be a version or a list of versions', 'dependsOn:'],
