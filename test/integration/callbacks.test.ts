@@ -129,7 +129,7 @@ describe('callbacks', () => {
     expect(await markers()).toEqual(['afterClean']);
   });
 
-  it('stops the run before any migration when a beforeMigrate callback fails (exit 1)', async () => {
+  it('stops the run before any migration when a beforeMigrate callback fails (exit 1), then runs afterMigrateError', async () => {
     const dir = project({
       'migrations/V1.0.0__a.up.cypher': marker('up 1.0.0'),
       'migrations/V1.0.0__a.down.cypher': marker('down 1.0.0'),
@@ -139,7 +139,7 @@ describe('callbacks', () => {
     const up = await neomig(['up', '--json'], dir);
     expect(up.code).toBe(1);
     expect(up.json().error).toMatchObject({ code: 'MIGRATION_FAILED', file: 'callbacks/beforeMigrate.cypher', phase: 'beforeMigrate' });
-    expect(await markers()).toEqual([]);
+    expect(await markers()).toEqual(['afterMigrateError']);
     expect(Number((await driver.executeQuery('MATCH (v:SchemaVersion) RETURN count(v)')).records[0]!.get(0))).toBe(0);
   });
 

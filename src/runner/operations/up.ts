@@ -3,7 +3,7 @@ import { isInEffect } from '../../core/reconcile.js';
 import type { LocalMigration } from '../../core/types.js';
 import { STILL_TEMPLATE } from '../../core/validate.js';
 import { maxVersion } from '../../core/version.js';
-import { NeomigError } from '../../errors.js';
+import { NeomigError, isNeomigError } from '../../errors.js';
 import { skipAssumed } from '../../core/preconditions.js';
 import type { Neo4jClient } from '../../neo4j/client.js';
 import { errorMessage } from '../../neo4j/errors.js';
@@ -77,14 +77,16 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     const callbacks = new CallbackRunner(session, c);
     await callbacks.load();
     result.callbacks = callbacks.reports;
-    await callbacks.run('beforeMigrate', { plan });
     try {
       await recordSkipped(history, events, skipped);
+      await callbacks.run('beforeMigrate', { plan });
       await applyPlan();
       await callbacks.run('afterMigrate', { plan, result });
     } catch (e) {
       // the original error stays the one reported: afterMigrateError failures are only warnings
       await callbacks.runQuietly('afterMigrateError', { plan, result, error: e as Error });
+      // afterMigrate failed after migrations were applied: the report still says what was applied
+      if (isNeomigError(e) && !(e instanceof MigrationRunError) && result.applied.length) throw new MigrationRunError(e, e.message, result);
       throw e;
     }
     return result;
