@@ -28,7 +28,11 @@ const GATE = /^\s*\/\/\s*(assume|assert)(?: in (?:schema|target))? (?:that|q')/i
 const EDITION = /^\s*\/\/\s*(?:assume|assert) that edition is *(\w+)?\s*\.?\s*$/i;
 const VERSION = /^\s*\/\/\s*(?:assume|assert) that version is\s*(?:(lt|ge)\s+)?(.*)$/i;
 const QUERY = /^\s*\/\/\s*(?:assume|assert)(?: in (target|schema))? q'(.*)$/i;
-const USAGE = "`// assume|assert that edition is <community|enterprise>`, `// assume|assert that version is [lt|ge] <versions>`, `// assume|assert [in target|schema] q' <Cypher returning a boolean>`";
+const USAGE = [
+  '`// assume|assert that edition is <community|enterprise>`',
+  '`// assume|assert that version is [lt|ge] <versions>`',
+  "`// assume|assert [in target|schema] q' <Cypher returning a boolean>`",
+].join(', ');
 
 /** The precondition comments of a Cypher file, in file order; throws MIGRATION_FILE for a malformed one. */
 export function readPreconditionComments(text: string, file: string): PreconditionComment[] {
@@ -50,7 +54,8 @@ export function readPreconditionComments(text: string, file: string): Preconditi
     }
     const version = VERSION.exec(raw);
     if (version) {
-      out.push({ type, line, condition: { neo4j: versionRange(version[1]?.toLowerCase(), version[2] ?? '') ?? fail('the versions are not major.minor.patch numbers') } });
+      const neo4j = versionRange(version[1]?.toLowerCase(), version[2] ?? '') ?? fail('the versions are not major.minor.patch numbers');
+      out.push({ type, line, condition: { neo4j } });
       return;
     }
     const query = QUERY.exec(raw);

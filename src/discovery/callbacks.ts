@@ -23,7 +23,8 @@ export async function loadCallbacks(migrationsDir: string, options: { schemaProc
     const full = path.join(dir, rel);
     if (named.type === 'cypher') {
       const text = readFileSync(full, 'utf8').replace(/^\uFEFF/, '');
-      out.push({ ...named, type: 'cypher', statements: readScript(text, file, { schemaProcedures: [...(options.schemaProcedures ?? [])] }).statements });
+      const { statements } = readScript(text, file, { schemaProcedures: [...(options.schemaProcedures ?? [])] });
+      out.push({ ...named, type: 'cypher', statements });
     } else {
       out.push({ ...named, type: 'typescript', handler: await callbackFunction(full, file) });
     }
@@ -37,7 +38,8 @@ async function callbackFunction(full: string, file: string): Promise<(ctx: never
   try {
     mod = await importMigrationModule(full);
   } catch (e) {
-    throw new NeomigError('MIGRATION_FILE', `${file} could not be loaded: ${(e as Error).message?.split('\n')[0]}`, { file, hint: 'Fix the module so that it compiles.' }, { cause: e });
+    const why = (e as Error).message?.split('\n')[0];
+    throw new NeomigError('MIGRATION_FILE', `${file} could not be loaded: ${why}`, { file, hint: 'Fix the module so that it compiles.' }, { cause: e });
   }
   const fn = typeof mod === 'function' ? mod : (mod as { run?: unknown } | undefined)?.run;
   if (typeof fn !== 'function') {

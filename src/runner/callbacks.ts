@@ -89,7 +89,8 @@ export class CallbackRunner {
       .map((c) => (c.type === 'cypher' ? { name: c.file, kind: 'cypher', callback: c } : { name: c.file, kind: 'function', fn: c.handler }));
     const configured = callbacks[phase];
     const fns = configured === undefined ? [] : Array.isArray(configured) ? configured : [configured];
-    return [...files, ...fns.map((fn, i): Runnable => ({ name: `config.callbacks.${phase}[${i}]`, kind: 'function', fn: fn as (ctx: never) => unknown }))];
+    const fromConfig = fns.map((fn, i): Runnable => ({ name: `config.callbacks.${phase}[${i}]`, kind: 'function', fn: fn as (ctx: never) => unknown }));
+    return [...files, ...fromConfig];
   }
 
   private async runOne(phase: CallbackPhase, item: Runnable, info: CallbackInfo): Promise<void> {
@@ -104,7 +105,8 @@ export class CallbackRunner {
         const transactions = new TsStepTransactions(this.client, 'auto', undefined, { schemaProcedures: config.schemaProcedures });
         try {
           const direction = phase.endsWith('Down') ? 'down' : 'up';
-          const ctx: CallbackContext = { ...createContext(this.client, transactions, events, { version: info.version ?? '', direction }), phase, ...info };
+          const base = createContext(this.client, transactions, events, { version: info.version ?? '', direction });
+          const ctx: CallbackContext = { ...base, phase, ...info };
           await (item.fn as (c: CallbackContext) => unknown)(ctx);
           await transactions.commitLast();
         } catch (e) {

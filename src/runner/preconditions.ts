@@ -73,7 +73,10 @@ export async function checkPreconditions(steps: PlanStep[], source: ConditionSou
 }
 
 /** The steps whose `assume` does not hold, with why; throws nothing (broken queries come back as issues). */
-export async function evaluateAssumptions(steps: PlanStep[], source: ConditionSource): Promise<{ skip: Map<string, string[]>; issues: ValidationIssue[] }> {
+export async function evaluateAssumptions(
+  steps: PlanStep[],
+  source: ConditionSource,
+): Promise<{ skip: Map<string, string[]>; issues: ValidationIssue[] }> {
   const skip = new Map<string, string[]>();
   const issues: ValidationIssue[] = [];
   for (const step of steps) {
@@ -82,7 +85,8 @@ export async function evaluateAssumptions(steps: PlanStep[], source: ConditionSo
     const broken: string[] = [];
     const unmet = await unmetConditions(assume, source, broken);
     if (unmet.length) skip.set(step.version, unmet.map((u) => `assumes ${u}`));
-    for (const b of broken) issues.push({ kind: 'precondition', version: step.version, file: step.migration!.up.file, message: `${step.version}: assumption ${b}` });
+    const file = step.migration!.up.file;
+    for (const b of broken) issues.push({ kind: 'precondition', version: step.version, file, message: `${step.version}: assumption ${b}` });
   }
   return { skip, issues };
 }

@@ -57,7 +57,8 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     // requires and assume are evaluated before anything runs, against the database as it is now
     const conditions = conditionsOf(c);
     const required = await checkPreconditions(planned.steps, conditions);
-    const { skip, issues: broken } = await evaluateAssumptions(planned.steps, conditions);
+    // dev mode re-runs applied migrations: an assumption never turns one of those into `skipped`
+    const { skip, issues: broken } = await evaluateAssumptions(planned.steps.filter((s) => s.applied?.status !== 'applied'), conditions);
     failOn([...required, ...broken], 'preconditions not met');
     const { plan, skipped } = skipAssumed(planned, skip);
     return { states, plan, skipped };
