@@ -23,6 +23,8 @@ export const DEFAULTS = {
   protected: false,
   lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
   labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
+  preflight: true,
+  check: { unbatchedRowLimit: 100_000 },
 } as const satisfies EnvironmentConfig;
 
 export interface ResolveInput {
@@ -95,6 +97,8 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     installedBy: merged.installedBy ?? defaultInstalledBy(),
     lock: { ...DEFAULTS.lock, ...merged.lock },
     labels: { ...DEFAULTS.labels, ...merged.labels },
+    preflight: pick('preflight', DEFAULTS.preflight),
+    check: { ...DEFAULTS.check, ...merged.check },
   };
 }
 
@@ -122,7 +126,7 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer) as [keyof EnvironmentConfig, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'lock' || key === 'labels') {
+      if (key === 'lock' || key === 'labels' || key === 'check') {
         (merged as Record<string, unknown>)[key] = { ...merged[key], ...definedOnly(value as Record<string, unknown>) };
       } else {
         (merged as Record<string, unknown>)[key] = value;

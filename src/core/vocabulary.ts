@@ -32,7 +32,10 @@ export type MigratorEvent =
   | { type: 'validate'; version: string; query: string; valid: boolean }
   | { type: 'migration:done'; direction: 'up' | 'down'; version: string; elapsedMs: number; counters: Counters }
   | { type: 'migration:failed'; direction: 'up' | 'down'; version: string; error: NeomigError; partialChanges: PartialChanges }
-  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string };
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; version?: string }
+  /** up's preflight (runner/preflight.ts): compiling the planned statements, checking new constraints */
+  | { type: 'preflight:start'; migrations: number; statements: number }
+  | { type: 'preflight:done'; compiled: number; notChecked: number; constraints: number; elapsedMs: number };
 
 /** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the
  *  last. */

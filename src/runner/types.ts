@@ -3,6 +3,7 @@ import type { MigrationState, PartialChanges, Target, TransactionGroup, Validati
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { PreflightReport } from './preflight.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
 
@@ -67,6 +68,8 @@ export interface RunResult {
   pending: string[];
   /** the plan, for dry runs */
   plan?: DryRunStep[];
+  /** what up's preflight compiled and checked, for dry runs (absent with --no-preflight) */
+  preflight?: PreflightReport;
 }
 
 export interface StatusResult {
@@ -117,6 +120,8 @@ export interface UpOptions {
   atomic?: boolean;
   /** override config.lock.timeoutSeconds */
   lockTimeoutSeconds?: number;
+  /** override config.preflight: compile the planned statements and check new constraints first */
+  preflight?: boolean;
   /** dev mode: re-run changed, unreleased migrations (down then up) */
   allowChanged?: (version: string) => boolean;
   /** dev mode: the files this process applied (file -> checksum); vouches for their recorded downs, grows

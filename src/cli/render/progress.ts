@@ -91,6 +91,12 @@ export class ProgressRenderer {
         const state = leftNothing(event.partialChanges) ? p.yellow(text) : p.red(text);
         return this.line(`  ${p.red('✗')} ${event.version} ${event.direction} failed: ${shorten(event.error.message)} (${state})`);
       }
+      case 'preflight:start':
+        return this.line(p.gray(`Preflight: compiling ${event.statements} statements of ${event.migrations} migrations, checking new constraints…`));
+      case 'preflight:done': {
+        const skipped = event.notChecked ? `, ${event.notChecked} not checked` : '';
+        return this.line(`  ${p.green('✓')} preflight: ${event.compiled} statements compile, ${event.constraints} new constraints hold${skipped} ${p.gray(formatDuration(event.elapsedMs))}`);
+      }
       case 'log': {
         const tag = event.level === 'warn' ? p.yellow('warn') : p.gray(event.level);
         return this.line(`  ${tag} ${event.version ? `${event.version}: ` : ''}${event.message}`);

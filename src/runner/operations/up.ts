@@ -9,6 +9,7 @@ import type { Neo4jClient } from '../../neo4j/client.js';
 import { errorMessage } from '../../neo4j/errors.js';
 import type { HistoryStore } from '../../neo4j/history.js';
 import { checkPreconditions } from '../preconditions.js';
+import { runPreflight } from '../preflight.js';
 import { MigrationRunError, describePlan, emptyResult, failureMessage, pendingOf } from '../results.js';
 import { type MigratorSession, failOn } from '../session.js';
 import { integrityIssues, vouchApplied } from '../integrity.js';
@@ -53,13 +54,15 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     failOn(integrity, 'the migration files do not match neomig.sum');
     refuseTemplates(plan.steps.flatMap((s) => (s.migration ? [s.migration] : [])));
     failOn(await checkPreconditions(plan.steps, c.server, () => callableNames(c)), 'preconditions not met');
-    return { states, plan };
+    const planned = plan.steps.flatMap((s) => (s.migration ? [s.migration] : []));
+    const preflight = (options.preflight ?? config.preflight) && planned.length ? await runPreflight(c, events, planned) : undefined;
+    return { states, plan, preflight };
   };
 
   if (options.dryRun) {
     const c = await session.connect();
-    const { states, plan } = await prepare(c, session.historyOf(c));
-    return { ...emptyResult('up', true, plan), pending: pendingOf(states, []), plan: describePlan(plan) };
+    const { states, plan, preflight } = await prepare(c, session.historyOf(c));
+    return { ...emptyResult('up', true, plan), pending: pendingOf(states, []), plan: describePlan(plan), ...(preflight ? { preflight } : {}) };
   }
 
   return session.withLock(options.lockTimeoutSeconds, async ({ client: c, history, lock, steps }) => {
