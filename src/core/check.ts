@@ -9,8 +9,8 @@
  */
 import { type ConstraintSpec, constraintChange, describeConstraint, sameRule } from './constraints.js';
 import type { SchemaItem } from './schema.js';
-import { type Touch, touchesOf } from './touches.js';
-import type { LocalMigration } from './types.js';
+import { type Touch, touchesOf, writesData } from './touches.js';
+import type { LocalMigration, Statement } from './types.js';
 
 /** A constraint a pending migration creates, where, and whether the data must be checked for it. */
 export interface PlannedConstraint {
@@ -21,8 +21,20 @@ export interface PlannedConstraint {
   line: number;
   spec: ConstraintSpec;
   /** `check`: new, test the data; `exists`: an equivalent one is live; `earlier`: an earlier pending
-   *  statement creates an equivalent one */
-  status: 'check' | 'exists' | 'earlier';
+   *  statement creates an equivalent one; `fixed`: a pending fix written by `check --fix` for it runs
+   *  first (its violations are reported, but do not fail) */
+  status: 'check' | 'exists' | 'earlier' | 'fixed';
+  /** for `fixed`: the version of the fix */
+  fixedBy?: string;
+}
+
+/** The line `check --fix` starts a fix's up with, naming the constraint it resolves. */
+export const FIX_MARKER = '// neomig-fix:';
+
+/** The constraint (as describeConstraint names it) a fix migration resolves, from its marker line. */
+export function fixedConstraint(text: string): string | null {
+  const line = text.split(/\r?\n|\r/).find((l) => l.startsWith(FIX_MARKER));
+  return line ? line.slice(FIX_MARKER.length).trim() : null;
 }
 
 /** The constraints the migrations (in plan order) create, against the live ones (SHOW CONSTRAINTS). */
@@ -30,8 +42,11 @@ export function plannedConstraints(migrations: LocalMigration[], live: SchemaIte
   type Held = { name: string | null; spec?: ConstraintSpec; item?: SchemaItem; planned: boolean };
   const held: Held[] = live.filter((i) => i.kind === 'constraint').map((item) => ({ name: item.name, item, planned: false }));
   const out: PlannedConstraint[] = [];
+  const fixes = new Map<string, string>();
   for (const m of migrations) {
     if (m.up.kind !== 'cypher') continue;
+    const fixed = fixedConstraint(m.up.text);
+    if (fixed) fixes.set(fixed, m.version);
     for (const s of m.up.statements) {
       if (s.kind !== 'schema') continue;
       const change = constraintChange(s.text);
@@ -43,7 +58,9 @@ export function plannedConstraints(migrations: LocalMigration[], live: SchemaIte
       }
       const spec = change.spec;
       const same = held.find((h) => (h.item ? sameRule(spec, h.item) : sameSpec(spec, h.spec!)));
-      out.push({ version: m.version, file: m.up.file, statement: s.index, line: s.line, spec, status: same ? (same.planned ? 'earlier' : 'exists') : 'check' });
+      const fixedBy = fixes.get(describeConstraint(spec));
+      const status = same ? (same.planned ? 'earlier' : 'exists') : fixedBy ? 'fixed' : 'check';
+      out.push({ version: m.version, file: m.up.file, statement: s.index, line: s.line, spec, status, ...(status === 'fixed' ? { fixedBy } : {}) });
       if (!same) held.push({ name: spec.name, spec, planned: true });
     }
   }
@@ -133,13 +150,28 @@ export interface MigrationTouches {
 }
 
 /** Labels and types each migration's statements name, for the counts to be read. */
-export function touchesByMigration(migrations: LocalMigration[]): { migration: LocalMigration; statements: { index: number; line: number; kind: string; touches: Touch[] }[] }[] {
+export function touchesByMigration(migrations: LocalMigration[]): { migration: LocalMigration; statements: StatementTouches[] }[] {
   return migrations.map((migration) => ({
     migration,
-    statements: migration.up.kind === 'cypher'
-      ? migration.up.statements.filter((s) => s.kind === 'data' || s.kind === 'periodic').map((s) => ({ index: s.index, line: s.line, kind: s.kind, touches: touchesOf(s.text) }))
-      : [],
+    statements: migration.up.kind === 'cypher' ? migration.up.statements.flatMap(statementTouches) : [],
   }));
+}
+
+export interface StatementTouches {
+  index: number;
+  line: number;
+  /** a data write outside CALL { } IN TRANSACTIONS: one transaction for all it visits */
+  unbatchedWrite: boolean;
+  touches: Touch[];
+}
+
+/** Data statements by their patterns; a constraint by the label or type it constrains. */
+function statementTouches(s: Statement): StatementTouches[] {
+  const base = { index: s.index, line: s.line, unbatchedWrite: false };
+  if (s.kind === 'data' || s.kind === 'periodic') return [{ ...base, unbatchedWrite: s.kind === 'data' && writesData(s.text), touches: touchesOf(s.text) }];
+  const change = s.kind === 'schema' ? constraintChange(s.text) : null;
+  if (change?.action !== 'create') return [];
+  return [{ ...base, touches: [{ entity: change.spec.entity, name: change.spec.target, reads: true }] }];
 }
 
 /** `node:Book` / `relationship:RATED`: the key of a count. */
@@ -163,7 +195,7 @@ export function judgeTouches(planned: ReturnType<typeof touchesByMigration>, cou
         else touches.set(key, { ...t, count });
         if (t.reads && (!biggest || count > biggest.count)) biggest = { ...t, count };
       }
-      if (s.kind === 'data' && biggest && biggest.count > limit) {
+      if (s.unbatchedWrite && biggest && biggest.count > limit) {
         unbatched.push({ statement: s.index, line: s.line, name: biggest.name, entity: biggest.entity, rows: biggest.count });
       }
     }

@@ -53,6 +53,13 @@ export function touchesOf(text: string): Touch[] {
   return [...found.values()];
 }
 
+const WRITE = /\b(CREATE|MERGE|SET|DELETE|REMOVE|FOREACH)\b/i;
+
+/** Whether a statement writes (outside strings and comments): only writes need batching. */
+export function writesData(text: string): boolean {
+  return WRITE.test(maskCypher(text));
+}
+
 /** `A:B`, `A|B`, `A&!B`, `` `odd name` `` as names (the masked text finds them, the original spells them). */
 function namesIn(original: string, masked: string): string[] {
   const names: string[] = [];

@@ -34,8 +34,8 @@ export async function findViolations(client: Neo4jClient, spec: ConstraintSpec):
         `MATCH ${pattern(spec)} WHERE ${props.map((p) => `${p} IS NOT NULL`).join(' AND ')}
          WITH [${props.join(', ')}] AS value, collect(elementId(n)) AS ids WHERE size(ids) > 1
          WITH value, ids ORDER BY size(ids) DESC
-         WITH collect({value: value, count: size(ids), elementIds: ids[0..$ids]}) AS all
-         RETURN size(all) AS groups, reduce(s = 0, g IN all | s + g.count) AS entities, all[0..$groups] AS first`,
+         WITH collect({value: value, count: size(ids), elementIds: ids[0..$ids]}) AS found
+         RETURN size(found) AS groups, reduce(s = 0, g IN found | s + g.count) AS entities, found[0..$groups] AS first`,
         params,
         'read',
       );

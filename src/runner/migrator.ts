@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { baseline } from './operations/baseline.js';
+import { check } from './operations/check.js';
 import { clean } from './operations/clean.js';
 import { down } from './operations/down.js';
 import { hash } from './operations/hash.js';
@@ -24,6 +25,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     repair: (options) => repair(session, options),
     clean: () => clean(session),
     hash: (options) => hash(session, options),
+    check: (options) => check(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

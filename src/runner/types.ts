@@ -3,9 +3,11 @@ import type { MigrationState, PartialChanges, Target, TransactionGroup, Validati
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { CheckOptions, CheckResult } from './operations/check.js';
 import type { PreflightReport } from './preflight.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
+export type { CheckOptions, CheckResult } from './operations/check.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -157,6 +159,8 @@ export interface Migrator {
   clean(): Promise<CleanResult>;
   /** rewrites migrations/neomig.sum from the files */
   hash(options?: HashOptions): Promise<HashResult>;
+  /** what pending migrations would meet in the data (constraint violations, counts, unbatched writes); changes nothing */
+  check(options?: CheckOptions): Promise<CheckResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

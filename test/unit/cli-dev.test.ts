@@ -49,6 +49,7 @@ function recordingMigrator() {
     status: () => Promise.reject(new Error('not used')),
     validate: () => Promise.reject(new Error('not used')),
     hash: () => Promise.reject(new Error('not used')),
+    check: () => Promise.reject(new Error('not used')),
     baseline: () => Promise.reject(new Error('not used')),
     repair: () => Promise.reject(new Error('not used')),
     clean: () => Promise.reject(new Error('not used')),
