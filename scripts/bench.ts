@@ -11,7 +11,8 @@
  *
  * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
  * splitter, preflight (up with vs --no-preflight on data-100; `--only preflight`). neo4j-migrations'
- * CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
+ * CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped with a message when that fails.
+ * It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
