@@ -16,7 +16,7 @@ import { errorJson, renderError } from './render/error.js';
 import { ProgressRenderer } from './render/progress.js';
 
 export type CommandName = 'create' | 'up' | 'down' | 'status' | 'validate' | 'baseline' | 'repair' | 'clean' | 'dev' | 'hash'
-  | 'resolve' | 'delete';
+  | 'resolve' | 'delete' | 'check';
 
 /** Shared by the program and its actions: where to write, and the exit code the run ends with. */
 export interface CliState {

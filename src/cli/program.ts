@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CliState } from './context.js';
 import { registerBaseline } from './commands/baseline.js';
+import { registerCheck } from './commands/check.js';
 import { registerClean } from './commands/clean.js';
 import { registerCreate } from './commands/create.js';
 import { registerDev } from './commands/dev.js';
@@ -47,7 +48,7 @@ Exit codes: 0 ok or nothing to do, 1 a migration failed, 2 usage/config/migratio
 Run neomig <command> --help for a command's options and examples.`);
 
   for (const register of [registerCreate, registerUp, registerDown, registerStatus, registerValidate, registerBaseline, registerRepair, registerClean, registerDev, registerHash,
-    registerResolve, registerDelete]) {
+    registerResolve, registerDelete, registerCheck]) {
     register(program, state);
   }
   return program;

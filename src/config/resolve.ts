@@ -23,6 +23,8 @@ export const DEFAULTS = {
   protected: false,
   lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
   labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
+  preflight: true,
+  check: { unbatchedRowLimit: 100_000 },
 } as const satisfies EnvironmentConfig;
 
 export interface ResolveInput {
@@ -96,6 +98,8 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     lock: { ...DEFAULTS.lock, ...merged.lock },
     labels: { ...DEFAULTS.labels, ...merged.labels },
     callbacks: { ...callbacks },
+    preflight: pick('preflight', DEFAULTS.preflight),
+    check: { ...DEFAULTS.check, ...merged.check },
   };
 }
 
@@ -123,7 +127,7 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer) as [keyof EnvironmentConfig, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'lock' || key === 'labels') {
+      if (key === 'lock' || key === 'labels' || key === 'check') {
         (merged as Record<string, unknown>)[key] = { ...merged[key], ...definedOnly(value as Record<string, unknown>) };
       } else {
         (merged as Record<string, unknown>)[key] = value;

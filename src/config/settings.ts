@@ -74,13 +74,15 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'lock.timeoutSeconds', kind: { type: 'number', min: 0 }, env: 'NEOMIG_LOCK_TIMEOUT', flag: 'lock-timeout' },
   { key: 'lock.ttlSeconds', kind: { type: 'number', min: 1 } },
   { key: 'lock.heartbeatSeconds', kind: { type: 'number', min: 0.1 } },
+  { key: 'preflight', kind: { type: 'boolean' }, env: 'NEOMIG_PREFLIGHT', flag: 'preflight' },
+  { key: 'check.unbatchedRowLimit', kind: { type: 'number', integer: true, min: 1 }, env: 'NEOMIG_UNBATCHED_ROW_LIMIT' },
   { key: 'labels.history', kind: LABEL },
   { key: 'labels.audit', kind: LABEL },
   { key: 'labels.lock', kind: LABEL },
 ];
 
-/** The nested objects of an environment (`lock`, `labels`). */
-export const GROUPS = ['lock', 'labels'] as const;
+/** The nested objects of an environment (`lock`, `labels`, `check`). */
+export const GROUPS = ['lock', 'labels', 'check'] as const;
 
 export function settingFor(key: string): Setting | undefined {
   return SETTINGS.find((s) => s.key === key);

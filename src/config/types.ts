@@ -33,6 +33,13 @@ export interface LockConfig {
   heartbeatSeconds?: number;
 }
 
+/** What `neomig check` flags. */
+export interface CheckConfig {
+  /** a data statement that is not batched (no CALL { } IN TRANSACTIONS) and matches more nodes or
+   *  relationships than this is reported (default 100000) */
+  unbatchedRowLimit?: number;
+}
+
 export interface LabelsConfig {
   /** label of the history nodes */
   history?: string;
@@ -65,6 +72,10 @@ export interface EnvironmentConfig extends ConnectionConfig {
   installedBy?: string;
   lock?: LockConfig;
   labels?: LabelsConfig;
+  /** compile every planned statement (EXPLAIN) and check new constraints against the data before `up`
+   *  applies anything (default true; --no-preflight) */
+  preflight?: boolean;
+  check?: CheckConfig;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -100,4 +111,6 @@ export interface ResolvedConfig {
   lock: Required<LockConfig>;
   labels: Required<LabelsConfig>;
   callbacks: CallbacksConfig;
+  preflight: boolean;
+  check: Required<CheckConfig>;
 }

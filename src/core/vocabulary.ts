@@ -38,7 +38,10 @@ export type MigratorEvent =
   /** a callback (a file in migrations/callbacks/ or a config.callbacks function) of a phase */
   | { type: 'callback:start'; phase: string; name: string }
   | { type: 'callback:done'; phase: string; name: string; elapsedMs: number }
-  | { type: 'callback:failed'; phase: string; name: string; error: NeomigError };
+  | { type: 'callback:failed'; phase: string; name: string; error: NeomigError }
+  /** up's preflight (runner/preflight.ts): compiling the planned statements, checking new constraints */
+  | { type: 'preflight:start'; migrations: number; statements: number }
+  | { type: 'preflight:done'; compiled: number; notChecked: number; constraints: number; elapsedMs: number };
 
 /** One ctx.batch() job: `start` before its first batch, `running` after each batch, `done` after the
  *  last. */

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { baseline } from './operations/baseline.js';
+import { check } from './operations/check.js';
 import { clean } from './operations/clean.js';
 import { down } from './operations/down.js';
 import { hash } from './operations/hash.js';
@@ -27,6 +28,7 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     hash: (options) => hash(session, options),
     resolve: (version, decision, options) => resolve(session, version, decision, options),
     delete: (version, options) => deleteEntry(session, version, options),
+    check: (options) => check(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

@@ -7,7 +7,10 @@ import type { HashOptions, HashResult } from './operations/hash.js';
 import type { ResolveOptions, ResolveResult } from './operations/resolve.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
+import type { CheckOptions, CheckResult } from './operations/check.js';
+import type { PreflightReport } from './preflight.js';
 export type { ResolveOptions, ResolveResult } from './operations/resolve.js';
+export type { CheckOptions, CheckResult } from './operations/check.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -93,6 +96,8 @@ export interface RunResult {
   callbacks?: CallbackReport[];
   /** the plan, for dry runs */
   plan?: DryRunStep[];
+  /** what up's preflight compiled and checked, for dry runs (absent with --no-preflight) */
+  preflight?: PreflightReport;
 }
 
 export interface StatusResult {
@@ -147,6 +152,8 @@ export interface UpOptions {
   atomic?: boolean;
   /** override config.lock.timeoutSeconds */
   lockTimeoutSeconds?: number;
+  /** override config.preflight: compile the planned statements and check new constraints first */
+  preflight?: boolean;
   /** dev mode: re-run changed, unreleased migrations (down then up) */
   allowChanged?: (version: string) => boolean;
   /** dev mode: the files this process applied (file -> checksum); vouches for their recorded downs, grows
@@ -186,6 +193,8 @@ export interface Migrator {
   resolve(version: string, decision: 'applied' | 'rolled_back', options?: ResolveOptions): Promise<ResolveResult>;
   /** removes a version's history entry; its audit events stay */
   delete(version: string, options?: ResolveOptions): Promise<ResolveResult>;
+  /** what pending migrations would meet in the data (constraint violations, counts, unbatched writes); changes nothing */
+  check(options?: CheckOptions): Promise<CheckResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

@@ -220,13 +220,14 @@ describe('neomig dev', () => {
       expect(dev.running).toBe(true);
       expect(await version('1.2.0')).toBeNull();
 
-      // (d2) a file that reads but fails in Neo4j: reported, rolled back whole, recorded failed; the watch goes on
+      // (d2) a file that reads but does not compile in Neo4j: up's preflight reports it before anything
+      // runs, nothing is recorded; the watch goes on
       mark = dev.stderr.length;
       writeFiles(dir, { [`${M}/V1.2.0__genres.up.cypher`]: 'CREATE (:Genre {name: "SF"});\nTHIS IS NOT CYPHER;\n' });
-      out = await cycleDone(dev, mark, 'the failure of 1.2.0', /✗ 1\.2\.0 up failed/);
+      out = await cycleDone(dev, mark, 'the preflight error of 1.2.0', /V1\.2\.0__genres\.up\.cypher:2:\d+: statement 2 does not compile/);
       expect(out).toContain('Neo.ClientError.Statement.SyntaxError');
       expect(dev.running).toBe(true);
-      expect(await version('1.2.0')).toMatchObject({ status: 'failed', partialChanges: 'none' });
+      expect(await version('1.2.0')).toBeNull();
       expect(await labels()).toEqual({ Person: 1, Town: 2 });
       expect(await locks()).toBe(0);
 

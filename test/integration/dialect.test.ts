@@ -35,7 +35,8 @@ async function users(): Promise<string[]> {
 }
 
 async function failure(dir: string): Promise<MigrationRunError> {
-  const m = testMigrator(dir);
+  // the failure as the run meets it: up's preflight would stop a syntax error before anything runs
+  const m = testMigrator(dir, { preflight: false });
   try {
     const e = await m.up().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(MigrationRunError);
@@ -272,7 +273,8 @@ describe('a syntax error', () => {
 
   it('is reported at the line and column of the file, with the line and a caret', async () => {
     const dir = project({ 'migrations/V1__people.up.cypher': FILE, 'migrations/V1__people.down.cypher': 'MATCH (p:Person) DELETE p;' });
-    const json = await neomig(['up', '--json'], dir);
+    // the run's own report (the preflight, which names the same place, is covered in check.test.ts)
+    const json = await neomig(['up', '--json', '--no-preflight'], dir);
     expect(json.code).toBe(1);
     const error = json.json().error;
     expect(error).toMatchObject({ file: 'V1__people.up.cypher', statement: 3, line: 10, column: 3, neo4jCode: 'Neo.ClientError.Statement.SyntaxError' });
@@ -281,9 +283,14 @@ describe('a syntax error', () => {
     expect(error.message).not.toContain('offset');
     expect(json.json().failed).toMatchObject({ statement: 3, line: 10, column: 3 });
 
-    const human = await neomig(['up'], dir);
+    const human = await neomig(['up', '--no-preflight'], dir);
     expect(human.code).toBe(1);
     expect(human.stderr).toContain('V1__people.up.cypher:10:3, statement 3');
+
+    const preflight = await neomig(['up'], dir);
+    expect(preflight.code).toBe(2);
+    expect(preflight.stderr).toContain('V1__people.up.cypher:10:3: statement 3 does not compile');
+    expect(preflight.stderr).toContain('  10 |   RETUR p\n     |   ^');
     expect(human.stderr).toContain('  10 |   RETUR p\n     |   ^');
   });
 

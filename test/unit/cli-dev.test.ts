@@ -51,6 +51,7 @@ function recordingMigrator() {
     resolve: () => Promise.reject(new Error('not used')),
     delete: () => Promise.reject(new Error('not used')),
     hash: () => Promise.reject(new Error('not used')),
+    check: () => Promise.reject(new Error('not used')),
     baseline: () => Promise.reject(new Error('not used')),
     repair: () => Promise.reject(new Error('not used')),
     clean: () => Promise.reject(new Error('not used')),

@@ -41,7 +41,17 @@ describe('resolveConfig: defaults', () => {
       lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
       labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
       callbacks: {},
+      preflight: true,
+      check: { unbatchedRowLimit: 100_000 },
     });
+  });
+
+  it('reads preflight and check.unbatchedRowLimit from the file, the environment and flags', () => {
+    const file = resolveConfig({ preflight: false, check: { unbatchedRowLimit: 5 } }, { baseDir: BASE });
+    expect([file.preflight, file.check.unbatchedRowLimit]).toEqual([false, 5]);
+    const env = resolveConfig({ check: { unbatchedRowLimit: 5 } }, { baseDir: BASE, processEnv: { NEOMIG_PREFLIGHT: 'off', NEOMIG_UNBATCHED_ROW_LIMIT: '7' } });
+    expect([env.preflight, env.check.unbatchedRowLimit]).toEqual([false, 7]);
+    expect(resolveConfig({ preflight: false }, { baseDir: BASE, flags: { preflight: true } }).preflight).toBe(true);
   });
 
   it('records the installing user as user@host', () => {

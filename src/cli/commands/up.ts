@@ -17,12 +17,14 @@ export function registerUp(program: Command, state: CliState): void {
     .option('--to <version>', 'stop after this version (also: current, latest, next)')
     .addOption(dryRunOption())
     .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
+    .addOption(new Option('--no-preflight', 'skip compiling every planned statement (EXPLAIN) and checking new constraints against the data first (env NEOMIG_PREFLIGHT=false)'))
     .addOption(lockTimeoutOption());
   for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig up',
-      'neomig up --to 1.4.0 --dry-run',
+      'neomig up --to 1.4.0 --dry-run     # plan, preflight result, nothing changed',
+      'neomig up --no-preflight           # skip the EXPLAIN and constraint checks before the run',
       'NEO4J_PASSWORD=*** neomig up --env production --json --lock-timeout 300',
     ))
     .action(action<UpCliOptions>('up', state, async (ctx) => {

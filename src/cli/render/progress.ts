@@ -100,6 +100,12 @@ export class ProgressRenderer {
         return this.line(`  ${p.green('✓')} ${event.phase} ${event.name} ${p.gray(formatDuration(event.elapsedMs))}`);
       case 'callback:failed':
         return this.line(`  ${p.red('✗')} ${event.phase} ${event.name} failed: ${shorten(event.error.message)}`);
+      case 'preflight:start':
+        return this.line(p.gray(`Preflight: compiling ${event.statements} statements of ${event.migrations} migrations, checking new constraints…`));
+      case 'preflight:done': {
+        const skipped = event.notChecked ? `, ${event.notChecked} not checked` : '';
+        return this.line(`  ${p.green('✓')} preflight: ${event.compiled} statements compile, ${event.constraints} new constraints hold${skipped} ${p.gray(formatDuration(event.elapsedMs))}`);
+      }
       case 'log': {
         const tag = event.level === 'warn' ? p.yellow('warn') : p.gray(event.level);
         return this.line(`  ${tag} ${event.version ? `${event.version}: ` : ''}${event.message}`);

@@ -6,6 +6,7 @@ import { caretLines } from './error.js';
 import type { DryRunStep, FailureReport, RunResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
 import { formatDuration, plural, versionLabel } from './format.js';
+import { renderPreflight } from './preflight.js';
 
 export function renderPlan(plan: DryRunStep[], paint: Paint): string {
   const lines: string[] = [];
@@ -39,6 +40,7 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
     }
     const n = result.plan?.length ?? 0;
     for (const sk of result.skipped ?? []) lines.push(`${paint.yellow('↷ skip')} ${paint.bold(sk.version)} ${sk.description}: ${sk.reasons.join('; ')}`);
+    if (result.preflight) lines.push(renderPreflight(result.preflight, paint));
     lines.push(
       n === 0
         ? `Dry run: nothing to do; the database is at ${versionLabel(result.from)}.`

@@ -10,6 +10,7 @@ import { errorMessage } from '../../neo4j/errors.js';
 import type { HistoryStore } from '../../neo4j/history.js';
 import { CallbackRunner } from '../callbacks.js';
 import { checkPreconditions, conditionsOf, evaluateAssumptions } from '../preconditions.js';
+import { runPreflight } from '../preflight.js';
 import { recordSkipped, skippedReports } from '../skipped.js';
 import { MigrationRunError, describePlan, emptyResult, failureMessage, pendingOf } from '../results.js';
 import { type MigratorSession, failOn } from '../session.js';
@@ -61,14 +62,22 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     const { skip, issues: broken } = await evaluateAssumptions(planned.steps.filter((s) => s.applied?.status !== 'applied'), conditions);
     failOn([...required, ...broken], 'preconditions not met');
     const { plan, skipped } = skipAssumed(planned, skip);
-    return { states, plan, skipped };
+    const toRun = plan.steps.flatMap((s) => (s.migration ? [s.migration] : []));
+    const preflight = (options.preflight ?? config.preflight) && toRun.length ? await runPreflight(c, events, toRun) : undefined;
+    return { states, plan, skipped, preflight };
   };
 
   if (options.dryRun) {
     const c = await session.connect();
-    const { states, plan, skipped } = await prepare(c, session.historyOf(c));
+    const { states, plan, skipped, preflight } = await prepare(c, session.historyOf(c));
     const skippedNow = skipped.map((s) => s.step.version);
-    return { ...emptyResult('up', true, plan), pending: pendingOf(states, skippedNow), plan: describePlan(plan), skipped: skippedReports(skipped) };
+    return {
+      ...emptyResult('up', true, plan),
+      pending: pendingOf(states, skippedNow),
+      plan: describePlan(plan),
+      skipped: skippedReports(skipped),
+      ...(preflight ? { preflight } : {}),
+    };
   }
 
   return session.withLock(options.lockTimeoutSeconds, async ({ client: c, history, lock, steps }) => {
