@@ -21,6 +21,8 @@ export const DEFAULTS = {
   transaction: 'auto',
   cleanEnabled: false,
   protected: false,
+  fingerprints: true,
+  disposable: false,
   lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
   labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
 } as const satisfies EnvironmentConfig;
@@ -93,6 +95,8 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     cleanEnabled: pick('cleanEnabled', DEFAULTS.cleanEnabled),
     protected: pick('protected', DEFAULTS.protected),
     installedBy: merged.installedBy ?? defaultInstalledBy(),
+    fingerprints: pick('fingerprints', DEFAULTS.fingerprints),
+    disposable: pick('disposable', DEFAULTS.disposable),
     lock: { ...DEFAULTS.lock, ...merged.lock },
     labels: { ...DEFAULTS.labels, ...merged.labels },
   };

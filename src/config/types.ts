@@ -57,6 +57,11 @@ export interface EnvironmentConfig extends ConnectionConfig {
   installedBy?: string;
   lock?: LockConfig;
   labels?: LabelsConfig;
+  /** record what each migration changed (counts per label/type, schema added/dropped) in its history
+   *  entry (default true; `--no-fingerprints` on up/down) */
+  fingerprints?: boolean;
+  /** this database may be wiped: `neomig verify` may run on it (default false) */
+  disposable?: boolean;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -89,4 +94,6 @@ export interface ResolvedConfig {
   installedBy: string;
   lock: Required<LockConfig>;
   labels: Required<LabelsConfig>;
+  fingerprints: boolean;
+  disposable: boolean;
 }

@@ -1,6 +1,7 @@
 import type { Driver } from 'neo4j-driver';
 import type { MigrationState, PartialChanges, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
+import type { ChangeSet } from '../core/fingerprint.js';
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
 
@@ -18,6 +19,9 @@ export interface StepReport {
   file: string;
   elapsedMs: number;
   counters: Counters;
+  /** what the step changed (counts per label and type that moved, schema added or dropped), when
+   *  fingerprints are on */
+  changes?: ChangeSet;
 }
 
 export interface FailureReport {

@@ -40,6 +40,8 @@ describe('resolveConfig: defaults', () => {
       installedBy: expect.stringMatching(/^.+@.+$/),
       lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
       labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
+      fingerprints: true,
+      disposable: false,
     });
   });
 
