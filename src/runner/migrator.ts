@@ -5,7 +5,9 @@ import { down } from './operations/down.js';
 import { hash } from './operations/hash.js';
 import { repair } from './operations/repair.js';
 import { status } from './operations/status.js';
+import { show } from './operations/show.js';
 import { up } from './operations/up.js';
+import { verify } from './operations/verify.js';
 import { validate } from './operations/validate.js';
 import { MigratorSession } from './session.js';
 import type { Migrator } from './types.js';
@@ -24,6 +26,8 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     repair: (options) => repair(session, options),
     clean: () => clean(session),
     hash: (options) => hash(session, options),
+    show: (version) => show(session, version),
+    verify: (options) => verify(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

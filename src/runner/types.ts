@@ -4,8 +4,12 @@ import type { MigrationState, PartialChanges, Target, TransactionGroup, Validati
 import type { ChangeSet } from '../core/fingerprint.js';
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { ShowResult } from './operations/show.js';
+import type { VerifyOptions, VerifyResult } from './operations/verify.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
+export type { ShowResult, ShownStatement } from './operations/show.js';
+export type { VerifiedMigration, VerifyOptions, VerifyOutcome, VerifyResult, VerifyTarget } from './operations/verify.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -156,6 +160,10 @@ export interface Migrator {
   clean(): Promise<CleanResult>;
   /** rewrites migrations/neomig.sum from the files */
   hash(options?: HashOptions): Promise<HashResult>;
+  /** one migration in full: files, history entry, statements and counters, before/after delta, audit events */
+  show(version: string): Promise<ShowResult>;
+  /** applies, reverses and re-applies migrations on a disposable database; reports downs that leave changes */
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }
