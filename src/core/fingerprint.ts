@@ -83,3 +83,17 @@ export function summarizeChanges(c: ChangeSet): string {
     ...kinds(c.schemaDropped, '-'),
   ].join(', ');
 }
+
+/** What a down left behind (the difference between before the up and after the down), in words:
+ *  `index tag_name (RANGE :Tag(name)) not dropped`, `1000 :Tag nodes not deleted`. */
+export function describeLeftBehind(c: ChangeSet): string[] {
+  const counted = (n: number, what: string, extra: string, missing: string) =>
+    n > 0 ? `${n} ${what} ${extra}` : `${-n} ${what} ${missing}`;
+  return [
+    ...Object.entries(c.labels).map(([l, n]) => counted(n, `:${l} node${Math.abs(n) === 1 ? '' : 's'}`, 'not deleted', 'deleted and not restored')),
+    ...Object.entries(c.types).map(([t, n]) =>
+      counted(n, `[:${t}] relationship${Math.abs(n) === 1 ? '' : 's'}`, 'not deleted', 'deleted and not restored')),
+    ...c.schemaAdded.map((i) => `${describeSchemaItem(i)} not dropped`),
+    ...c.schemaDropped.map((i) => `${describeSchemaItem(i)} dropped and not restored`),
+  ];
+}
