@@ -114,8 +114,9 @@ export class Fingerprinter {
     const nodes = this.labels.map((l) => `COUNT { (:${quote(l)}) }`).join(', ');
     const rels = this.types.map((t) => `COUNT { ()-[:${quote(t)}]->() }`).join(', ');
     const own = this.types.includes(AUDIT_TYPE) ? `COUNT { (:${label(this.own.history)})-[:${AUDIT_TYPE}]->() }` : '0';
-    return `CALL db.labels() YIELD label WITH collect(label) AS labels
-      CALL db.relationshipTypes() YIELD relationshipType WITH labels, collect(relationshipType) AS types
+    // each list in a subquery of its own: one row even when no label or no type is in use
+    return `CALL { CALL db.labels() YIELD label RETURN collect(label) AS labels }
+      CALL { CALL db.relationshipTypes() YIELD relationshipType RETURN collect(relationshipType) AS types }
       RETURN labels, types, [${nodes}] AS nodes, [${rels}] AS rels, ${own} AS own`;
   }
 }
