@@ -109,7 +109,7 @@ export class StepRunner {
       } else {
         committed = true;
         await this.validate(m);
-        if (fp) after = await fp.read();
+        if (fp) after = await fp.read(groups && onlySchema(groups) ? before : undefined);
         await this.history.save(writes(counters));
       }
       const elapsedMs = performance.now() - started;
@@ -168,31 +168,34 @@ export class StepRunner {
     this.events.emit({ type: 'migration:start', direction: 'down', version, description, file: source.file, reason });
     const started = performance.now();
     let counters: Counters;
+    let schemaOnly: boolean;
     try {
-      counters = await this.runDown(version, source);
+      ({ counters, schemaOnly } = await this.runDown(version, source));
     } catch (e) {
       fp?.forget();
       throw e;
     }
     const elapsedMs = performance.now() - started;
     this.events.emit({ type: 'migration:done', direction: 'down', version, elapsedMs, counters });
-    const changes = fp && before ? diffFingerprints(before, await fp.read()) : undefined;
+    const changes = fp && before ? diffFingerprints(before, await fp.read(schemaOnly ? before : undefined)) : undefined;
     return { version, description, direction: 'down', file: source.file, elapsedMs, counters, ...(changes ? { changes } : {}) };
   }
 
-  private async runDown(version: string, source: DownSource): Promise<Counters> {
+  /** Runs a down's statements; `schemaOnly` when they were all schema statements (see onlySchema). */
+  private async runDown(version: string, source: DownSource): Promise<{ counters: Counters; schemaOnly: boolean }> {
     let counters: Counters;
     if (source.kind === 'cypher') {
       const statements = buildStatements(source.text, source.file, { schemaProcedures: source.schemaProcedures });
       const groups = groupStatements(statements, source.transaction, source.file);
       counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
+      return { counters, schemaOnly: onlySchema(groups) };
     } else {
       if (!source.handlers.down) throw new NeomigError('VALIDATION', `${source.file} has no down()`, { version, file: source.file });
       const result = await this.runTs(source.handlers.down, { version, direction: 'down', file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures });
       if (result.error) throw result.error;
       counters = result.counters;
     }
-    return counters;
+    return { counters, schemaOnly: false };
   }
 
   /**
@@ -302,6 +305,12 @@ export function historyEntry(m: LocalMigration): HistoryEntry {
 export function isOneTransaction(groups: TransactionGroup[]): boolean {
   if (groups.length === 0) return true;
   return groups.length === 1 && groups[0]!.tx === 'managed' && groups[0]!.statements.every((s) => s.kind === 'data');
+}
+
+/** Only schema statements (indexes, constraints): node and relationship counts cannot have moved, and
+ *  after each index that comes online the count query would be planned again for nothing. */
+function onlySchema(groups: TransactionGroup[]): boolean {
+  return groups.every((g) => g.statements.every((s) => s.kind === 'schema'));
 }
 
 /** A Cypher migration that spans several transactions is recorded as started before it runs. TS
