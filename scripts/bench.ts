@@ -10,9 +10,10 @@
  *   npm run bench -- --quick --compare ../main   # also another built checkout's CLI, e.g. before/after
  *
  * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
- * splitter, preflight (up with vs --no-preflight on data-100; `--only preflight`). neo4j-migrations'
- * CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped with a message when that fails.
- * It measures whatever engine dist/ holds: `npm run bench` builds first.
+ * splitter, preflight (up with vs --no-preflight on data-100; `--only preflight`), fingerprints (up of 100
+ * migrations with fingerprints on vs off, see bench/fingerprints.ts). neo4j-migrations' CLI is fetched
+ * with Maven (see bench/neo4j-migrations.ts) and skipped with a message when that fails. It measures
+ * whatever engine dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,7 @@ import { goals, table, type Series } from './bench/report.js';
 import { preflightBench } from './bench/preflight.js';
 import { roundTripsPerMigration } from './bench/roundtrips.js';
 import { splitterBench } from './bench/splitter.js';
+import { fingerprintsBench } from './bench/fingerprints.js';
 import { rotate } from './bench/stats.js';
 import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
@@ -50,9 +52,10 @@ const allWorkloads = [
   'roundtrips',
   'splitter',
   'preflight',
+  'fingerprints',
 ];
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
-const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter', 'preflight'].includes(o));
+const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter', 'preflight', 'fingerprints'].includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
   process.exit(2);
@@ -168,6 +171,7 @@ try {
         notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.all.map((x) => x.toFixed(2)).join(' ')})`));
     } else if (name === 'splitter') notes.push(splitterBench());
     else if (name === 'preflight') notes.push(await preflightBench(server, driver, setOf('data', 100), paths, rounds, log));
+    else if (name === 'fingerprints') notes.push(...(await fingerprintsBench({ repo, root, server, driver, rounds, log })));
   }
 } finally {
   await driver.close();

@@ -15,8 +15,22 @@ import { flagsLayer, type CommonOptions } from './options.js';
 import { errorJson, renderError } from './render/error.js';
 import { ProgressRenderer } from './render/progress.js';
 
-export type CommandName = 'create' | 'up' | 'down' | 'status' | 'validate' | 'baseline' | 'repair' | 'clean' | 'dev' | 'hash'
-  | 'resolve' | 'delete' | 'check';
+export type CommandName =
+  | 'create'
+  | 'up'
+  | 'down'
+  | 'status'
+  | 'validate'
+  | 'baseline'
+  | 'repair'
+  | 'clean'
+  | 'dev'
+  | 'hash'
+  | 'resolve'
+  | 'delete'
+  | 'check'
+  | 'show'
+  | 'verify';
 
 /** Shared by the program and its actions: where to write, and the exit code the run ends with. */
 export interface CliState {

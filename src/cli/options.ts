@@ -41,6 +41,11 @@ export function lockTimeoutOption(): Option {
   return new Option(`--${flagFor('lock.timeoutSeconds')} <seconds>`, 'wait at most this long for the lock (env NEOMIG_LOCK_TIMEOUT; default 60)');
 }
 
+/** --no-fingerprints (up, down): record no before/after delta for this run */
+export function noFingerprintsOption(): Option {
+  return new Option(`--no-${flagFor('fingerprints')}`, 'record no before/after delta of each migration (config fingerprints; env NEOMIG_FINGERPRINTS)');
+}
+
 /** --dry-run, described in the command's own words */
 export function dryRunOption(description = 'print the plan and every statement; change nothing'): Option {
   return new Option('--dry-run', description);

@@ -16,9 +16,11 @@ import { registerDown } from './commands/down.js';
 import { registerHash } from './commands/hash.js';
 import { registerRepair } from './commands/repair.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerShow } from './commands/show.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
+import { registerVerify } from './commands/verify.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,8 +49,24 @@ Exit codes: 0 ok or nothing to do, 1 a migration failed, 2 usage/config/migratio
             3 validation failed, 4 lock not acquired, 5 cannot connect or authenticate.
 Run neomig <command> --help for a command's options and examples.`);
 
-  for (const register of [registerCreate, registerUp, registerDown, registerStatus, registerValidate, registerBaseline, registerRepair, registerClean, registerDev, registerHash,
-    registerResolve, registerDelete, registerCheck]) {
+  const commands = [
+    registerCreate,
+    registerUp,
+    registerDown,
+    registerStatus,
+    registerValidate,
+    registerBaseline,
+    registerRepair,
+    registerClean,
+    registerDev,
+    registerHash,
+    registerResolve,
+    registerDelete,
+    registerCheck,
+    registerShow,
+    registerVerify,
+  ];
+  for (const register of commands) {
     register(program, state);
   }
   return program;

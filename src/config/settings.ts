@@ -69,6 +69,9 @@ export const SETTINGS: readonly Setting[] = [
   // Deliberately no env var: enabling a command that wipes the database must be written down.
   { key: 'cleanEnabled', kind: { type: 'boolean' } },
   { key: 'protected', kind: { type: 'boolean' } },
+  { key: 'fingerprints', kind: { type: 'boolean' }, env: 'NEOMIG_FINGERPRINTS', flag: 'fingerprints' },
+  // Deliberately no env var, like cleanEnabled: verify's ups and downs on this database must be written down.
+  { key: 'disposable', kind: { type: 'boolean' } },
   { key: 'installedBy', kind: { type: 'string' }, env: 'NEOMIG_INSTALLED_BY' },
   { key: 'lock.mode', kind: { type: 'enum', values: ['wait', 'fail'] }, env: 'NEOMIG_LOCK_MODE' },
   { key: 'lock.timeoutSeconds', kind: { type: 'number', min: 0 }, env: 'NEOMIG_LOCK_TIMEOUT', flag: 'lock-timeout' },

@@ -76,6 +76,11 @@ export interface EnvironmentConfig extends ConnectionConfig {
    *  applies anything (default true; --no-preflight) */
   preflight?: boolean;
   check?: CheckConfig;
+  /** record what each migration changed (counts per label/type, schema added/dropped) in its history
+   *  entry (default true; `--no-fingerprints` on up/down) */
+  fingerprints?: boolean;
+  /** this database may be wiped: `neomig verify` may run on it (default false) */
+  disposable?: boolean;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -113,4 +118,6 @@ export interface ResolvedConfig {
   callbacks: CallbacksConfig;
   preflight: boolean;
   check: Required<CheckConfig>;
+  fingerprints: boolean;
+  disposable: boolean;
 }

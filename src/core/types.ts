@@ -170,6 +170,17 @@ export interface AppliedMigration {
   skipReason?: string | null;
   /** what the up changed (labels/types counts, schema items), when fingerprints were on; see core/fingerprint.ts */
   changes?: ChangeSet | null;
+  /** what its down changed, when it was last reversed with fingerprints on (cleared when applied again) */
+  downChanges?: ChangeSet | null;
+  /** the counters of each statement of a Cypher up, as the last apply recorded them */
+  statementCounters?: StatementCounters[] | null;
+}
+
+/** One statement's counters as recorded: its 1-based index in the script and its line. */
+export interface StatementCounters {
+  index: number;
+  line: number;
+  counters: Record<string, number>;
 }
 
 /** The reconciled state of one version (see reconcile()). */

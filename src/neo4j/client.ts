@@ -24,6 +24,9 @@ const AWAIT_INDEXES_SECONDS = 300;
  */
 export class Neo4jClient {
   readonly stats = { queries: 0, transactions: 0 };
+  /** how many times neomig changed indexes or constraints through this client (fingerprints re-read
+   *  the schema only when it moved) */
+  schemaChanges = 0;
   private indexesPending = false;
   private readonly bookmarks = neo4j.bookmarkManager();
   server!: ServerInfo;
@@ -120,6 +123,7 @@ export class Neo4jClient {
 
   /** Remembers that indexes or constraints changed; the next settleIndexes() waits for them. */
   indexesChanged(): void {
+    this.schemaChanges++;
     this.indexesPending = true;
   }
 

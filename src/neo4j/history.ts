@@ -1,6 +1,6 @@
-import type { AppliedMigration, AppliedStatus, PartialChanges, TransactionMode } from '../core/types.js';
+import type { AppliedMigration, AppliedStatus, PartialChanges, StatementCounters, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
-import { parseChangeSet } from '../core/fingerprint.js';
+import { type ChangeSet, parseChangeSet } from '../core/fingerprint.js';
 import { type Neo4jClient, type Query, type Row, type TransactionRun, label } from './client.js';
 
 export interface HistoryLabels {
@@ -24,6 +24,14 @@ export interface HistoryEntry {
   transaction: TransactionMode;
 }
 
+/** What a step's applied record carries besides its counters. */
+export interface StepRecord {
+  /** what the step changed (fingerprints on) */
+  changes?: ChangeSet;
+  /** each statement's counters, for Cypher steps (`neomig show`) */
+  statementCounters?: StatementCounters[];
+}
+
 export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start' | 'skipped' | 'resolve' | 'delete';
 
 export interface AuditEvent {
@@ -32,6 +40,8 @@ export interface AuditEvent {
   errorCode?: string | null;
   errorMessage?: string | null;
   detail?: string;
+  /** what the step changed (a ChangeSet as JSON), when fingerprints are on */
+  changes?: string | null;
 }
 
 /** One write to the history: properties of a version's node and the audit event about it. */
@@ -135,9 +145,15 @@ export class HistoryStore {
     }, { action: 'start', detail: 'up' });
   }
 
-  appliedWrite(entry: HistoryEntry, durationMs: number, counters: Counters): HistoryWrite {
-    const outcome = { status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs, counters: JSON.stringify(counters) };
-    return this.entryWriteFor(entry, outcome, { action: 'up', durationMs });
+  /** `record`: what fingerprints and statements add (see StepRecord); an absent one clears an earlier run's. */
+  appliedWrite(entry: HistoryEntry, durationMs: number, counters: Counters, record: StepRecord = {}): HistoryWrite {
+    const changes = record.changes ? JSON.stringify(record.changes) : null;
+    const statementCounters = record.statementCounters ? JSON.stringify(record.statementCounters) : null;
+    const outcome = {
+      status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs, counters: JSON.stringify(counters),
+      changes, downChanges: null, statementCounters,
+    };
+    return this.entryWriteFor(entry, outcome, { action: 'up', durationMs, changes });
   }
 
   failedWrite(entry: HistoryEntry, durationMs: number, partialChanges: PartialChanges, errorCode: string | undefined, errorMessage: string): HistoryWrite {
@@ -173,8 +189,9 @@ export class HistoryStore {
     return Number(result.records[0]?.get('n') ?? 0) > 0;
   }
 
-  rolledBackWrite(version: string, durationMs: number, detail?: string): HistoryWrite {
-    return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs }, { action: 'down', durationMs, detail }, false);
+  rolledBackWrite(version: string, durationMs: number, detail?: string, downChanges?: ChangeSet): HistoryWrite {
+    const changes = downChanges ? JSON.stringify(downChanges) : null;
+    return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs, downChanges: changes }, { action: 'down', durationMs, detail, changes }, false);
   }
 
   /** Writes in one query: inside `run`'s transaction when given (call the returned function once it
@@ -200,8 +217,8 @@ export class HistoryStore {
     await this.save([this.startWrite(entry)]);
   }
 
-  async markRolledBack(version: string, durationMs: number, detail?: string): Promise<void> {
-    await this.save([this.rolledBackWrite(version, durationMs, detail)]);
+  async markRolledBack(version: string, durationMs: number, detail?: string, downChanges?: ChangeSet): Promise<void> {
+    await this.save([this.rolledBackWrite(version, durationMs, detail, downChanges)]);
   }
 
   /** A down that failed leaves the entry applied; only the audit trail learns of it. */
@@ -254,6 +271,7 @@ export class HistoryStore {
         errorCode: event.errorCode ?? null,
         errorMessage: event.errorMessage ?? null,
         detail: event.detail ?? null,
+        changes: event.changes ?? null,
       },
     };
   }
@@ -292,7 +310,19 @@ export function toApplied(v: Row): AppliedMigration {
     errorMessage,
     skipReason: status === 'skipped' ? str('skipReason') : null,
     changes: parseChangeSet(str('changes')),
+    downChanges: parseChangeSet(str('downChanges')),
+    statementCounters: parseJsonList<StatementCounters>(str('statementCounters')),
   };
+}
+
+function parseJsonList<T>(text: string | null): T[] | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? (v as T[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Entries of earlier versions: `reversed: true` meant the down undid the failure; false, that it did not. */

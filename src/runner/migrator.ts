@@ -7,7 +7,9 @@ import { hash } from './operations/hash.js';
 import { repair } from './operations/repair.js';
 import { deleteEntry, resolve } from './operations/resolve.js';
 import { status } from './operations/status.js';
+import { show } from './operations/show.js';
 import { up } from './operations/up.js';
+import { verify } from './operations/verify.js';
 import { validate } from './operations/validate.js';
 import { MigratorSession } from './session.js';
 import type { Migrator } from './types.js';
@@ -29,6 +31,8 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     resolve: (version, decision, options) => resolve(session, version, decision, options),
     delete: (version, options) => deleteEntry(session, version, options),
     check: (options) => check(session, options),
+    show: (version) => show(session, version),
+    verify: (options) => verify(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

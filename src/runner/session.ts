@@ -6,6 +6,7 @@ import { adviceFor, validateHistory, validateLocal } from '../core/validate.js';
 import { loadMigrations } from '../discovery/load.js';
 import { NeomigError } from '../errors.js';
 import { Neo4jClient } from '../neo4j/client.js';
+import { Fingerprinter } from '../neo4j/fingerprint.js';
 import { HistoryStore } from '../neo4j/history.js';
 import { LeaseLock } from '../neo4j/lock.js';
 import { Events } from './events.js';
@@ -64,7 +65,8 @@ export class MigratorSession {
     history.prime(alongRows);
     events.emit({ type: 'lock:acquired', owner: lock.owner, tookOverFrom });
     try {
-      const steps = new StepRunner(client, history, events, config.migrationsDir);
+      const fingerprints = config.fingerprints ? new Fingerprinter(client, config.labels) : undefined;
+      const steps = new StepRunner(client, history, events, config.migrationsDir, fingerprints);
       const result = await work({ client, history, lock, steps, tookOver: Boolean(tookOverFrom) });
       // index changes are waited for once, at the end, unless a later statement needed them earlier
       await client.settleIndexes();

@@ -1,16 +1,19 @@
 import path from 'node:path';
 import { buildStatements, groupStatements } from '../core/grouping.js';
-import type { AppliedMigration, LocalMigration, PartialChanges, TransactionGroup, TransactionMode, TsHandlers } from '../core/types.js';
+import type { AppliedMigration, LocalMigration, StatementCounters, PartialChanges, TransactionGroup, TransactionMode, TsHandlers } from '../core/types.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { evalMigrationSource } from '../discovery/typescript.js';
 import { type Neo4jClient, type TransactionRun, rowsOf } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
-import type { HistoryEntry, HistoryStore, HistoryWrite } from '../neo4j/history.js';
+import { type Fingerprint, diffFingerprints } from '../core/fingerprint.js';
+import type { Fingerprinter } from '../neo4j/fingerprint.js';
+import type { HistoryEntry, HistoryStore, HistoryWrite, StepRecord } from '../neo4j/history.js';
 import { StatementFailure, runGroups } from '../neo4j/statements.js';
 import { TsStepTransactions } from '../neo4j/ts-step.js';
 import { createContext } from './context.js';
 import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
+import type { MigratorEvent } from '../core/vocabulary.js';
 import type { Counters, FailureReport, StepReport } from './types.js';
 
 /** A step failed; carries what a user needs to know, including what became of its partial changes. */
@@ -35,6 +38,8 @@ export class StepRunner {
     private readonly history: HistoryStore,
     private readonly events: Events,
     private readonly migrationsDir: string,
+    /** present when fingerprints are on: each step's before/after delta is recorded */
+    private readonly fingerprints?: Fingerprinter,
   ) {}
 
   /**
@@ -54,14 +59,22 @@ export class StepRunner {
       if (!this.history.hasStarted(m.version)) await this.history.recordStart(entry);
     };
     if (groups && !isOneTransaction(groups)) await recordStart();
+    const fp = this.fingerprints;
+    const before = await fp?.before();
+    const statements = new StatementLog(m.version, this.events.emit);
     this.events.emit({ type: 'migration:start', direction: 'up', version: m.version, description: m.description, file, reason: 'requested' });
     const started = performance.now();
-    const writes = (counters: Counters) => this.recordWrites(entry, performance.now() - started, counters, next);
+    let after: Fingerprint | undefined;
+    const writes = (counters: Counters) => {
+      const record = { changes: before && after ? diffFingerprints(before, after) : undefined, statementCounters: groups ? statements.counters : undefined };
+      return this.recordWrites(entry, performance.now() - started, counters, next, record);
+    };
     let committed = false;
     let confirm: (() => void) | undefined;
-    // in the one transaction: the validate queries read its writes, then the record joins them
+    // in the one transaction: the validate queries read its writes, the counts see them, then the record joins them
     const bookkeeping = async (run: TransactionRun, counters: Counters) => {
       await this.validate(m, run);
+      if (fp && before) after = await fp.inTransaction(run, before);
       confirm = await this.history.save(writes(counters), run);
     };
     try {
@@ -74,7 +87,7 @@ export class StepRunner {
             version: m.version,
             file,
             timeoutMs: m.meta.timeoutMs,
-            emit: this.events.emit,
+            emit: statements.emit,
             inTransaction: atomic ? bookkeeping : undefined,
           });
         } catch (e) {
@@ -92,15 +105,19 @@ export class StepRunner {
       }
       if (atomic) {
         confirm?.();
+        if (after) fp?.settle(after);
       } else {
         committed = true;
         await this.validate(m);
+        if (fp) after = await fp.read(groups && onlySchema(groups) ? before : undefined);
         await this.history.save(writes(counters));
       }
       const elapsedMs = performance.now() - started;
       this.events.emit({ type: 'migration:done', direction: 'up', version: m.version, elapsedMs, counters });
-      return { version: m.version, description: m.description, direction: 'up', file, elapsedMs, counters };
+      const changes = before && after ? diffFingerprints(before, after) : undefined;
+      return { version: m.version, description: m.description, direction: 'up', file, elapsedMs, counters, ...(changes ? { changes } : {}) };
     } catch (e) {
+      fp?.forget();
       const error = asStepError(e, m.version, file);
       let partialChanges: PartialChanges = committed ? 'remain' : 'none';
       let undoError: string | undefined;
@@ -136,8 +153,8 @@ export class StepRunner {
   }
 
   /** This migration's applied record, and the start record of the next one if it will need one. */
-  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined): HistoryWrite[] {
-    const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters)];
+  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined, record: StepRecord): HistoryWrite[] {
+    const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters, record)];
     if (next && next.version !== entry.version && needsStartRecord(next) && !this.history.hasStarted(next.version)) {
       writes.push(this.history.startWrite(historyEntry(next)));
     }
@@ -146,22 +163,39 @@ export class StepRunner {
 
   /** Runs a down script; throws a NeomigError (MIGRATION_FAILED) naming the statement if it fails. */
   async down(version: string, description: string, source: DownSource, reason: 'compensate' | 'atomic' | 'requested'): Promise<StepReport> {
+    const fp = this.fingerprints;
+    const before = await fp?.before();
     this.events.emit({ type: 'migration:start', direction: 'down', version, description, file: source.file, reason });
     const started = performance.now();
+    let counters: Counters;
+    let schemaOnly: boolean;
+    try {
+      ({ counters, schemaOnly } = await this.runDown(version, source));
+    } catch (e) {
+      fp?.forget();
+      throw e;
+    }
+    const elapsedMs = performance.now() - started;
+    this.events.emit({ type: 'migration:done', direction: 'down', version, elapsedMs, counters });
+    const changes = fp && before ? diffFingerprints(before, await fp.read(schemaOnly ? before : undefined)) : undefined;
+    return { version, description, direction: 'down', file: source.file, elapsedMs, counters, ...(changes ? { changes } : {}) };
+  }
+
+  /** Runs a down's statements; `schemaOnly` when they were all schema statements (see onlySchema). */
+  private async runDown(version: string, source: DownSource): Promise<{ counters: Counters; schemaOnly: boolean }> {
     let counters: Counters;
     if (source.kind === 'cypher') {
       const statements = buildStatements(source.text, source.file, { schemaProcedures: source.schemaProcedures });
       const groups = groupStatements(statements, source.transaction, source.file);
       counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
+      return { counters, schemaOnly: onlySchema(groups) };
     } else {
       if (!source.handlers.down) throw new NeomigError('VALIDATION', `${source.file} has no down()`, { version, file: source.file });
       const result = await this.runTs(source.handlers.down, { version, direction: 'down', file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures });
       if (result.error) throw result.error;
       counters = result.counters;
     }
-    const elapsedMs = performance.now() - started;
-    this.events.emit({ type: 'migration:done', direction: 'down', version, elapsedMs, counters });
-    return { version, description, direction: 'down', file: source.file, elapsedMs, counters };
+    return { counters, schemaOnly: false };
   }
 
   /**
@@ -273,6 +307,12 @@ export function isOneTransaction(groups: TransactionGroup[]): boolean {
   return groups.length === 1 && groups[0]!.tx === 'managed' && groups[0]!.statements.every((s) => s.kind === 'data');
 }
 
+/** Only schema statements (indexes, constraints): node and relationship counts cannot have moved, and
+ *  after each index that comes online the count query would be planned again for nothing. */
+function onlySchema(groups: TransactionGroup[]): boolean {
+  return groups.every((g) => g.statements.every((s) => s.kind === 'schema'));
+}
+
 /** A Cypher migration that spans several transactions is recorded as started before it runs. TS
  *  migrations are not known before they run: they record their start when they first commit mid-way. */
 function needsStartRecord(m: LocalMigration): boolean {
@@ -294,4 +334,23 @@ export function localDown(m: LocalMigration): DownSource {
 function asStepError(e: unknown, version: string, file: string): NeomigError {
   if (isNeomigError(e)) return e;
   return new NeomigError('MIGRATION_FAILED', `${file}: ${errorMessage(e).split('\n')[0]}`, { file, version, neo4jCode: neo4jCode(e) }, { cause: e });
+}
+
+/** Passes a step's statement events on and keeps each statement's counters for its history entry. */
+class StatementLog {
+  readonly counters: StatementCounters[] = [];
+  private readonly lines = new Map<number, number>();
+
+  constructor(
+    private readonly version: string,
+    private readonly forward: (event: MigratorEvent) => void,
+  ) {}
+
+  readonly emit = (event: MigratorEvent): void => {
+    if (event.type === 'statement:start' && event.version === this.version) this.lines.set(event.index, event.line);
+    if (event.type === 'statement:done' && event.version === this.version) {
+      this.counters.push({ index: event.index, line: this.lines.get(event.index) ?? 0, counters: event.counters });
+    }
+    this.forward(event);
+  };
 }

@@ -2,15 +2,20 @@ import type { Driver } from 'neo4j-driver';
 import type { CallbackPhase } from '../core/callbacks.js';
 import type { MigrationState, PartialChanges, Plan, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
+import type { ChangeSet } from '../core/fingerprint.js';
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
 import type { ResolveOptions, ResolveResult } from './operations/resolve.js';
-
-export type { HashOptions, HashResult } from './operations/hash.js';
 import type { CheckOptions, CheckResult } from './operations/check.js';
 import type { PreflightReport } from './preflight.js';
+import type { ShowResult } from './operations/show.js';
+import type { VerifyOptions, VerifyResult } from './operations/verify.js';
+
+export type { HashOptions, HashResult } from './operations/hash.js';
 export type { ResolveOptions, ResolveResult } from './operations/resolve.js';
 export type { CheckOptions, CheckResult } from './operations/check.js';
+export type { ShowResult, ShownStatement } from './operations/show.js';
+export type { VerifiedMigration, VerifyOptions, VerifyOutcome, VerifyResult, VerifyTarget } from './operations/verify.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -24,6 +29,9 @@ export interface StepReport {
   file: string;
   elapsedMs: number;
   counters: Counters;
+  /** what the step changed (counts per label and type that moved, schema added or dropped), when
+   *  fingerprints are on */
+  changes?: ChangeSet;
 }
 
 export interface FailureReport {
@@ -195,6 +203,10 @@ export interface Migrator {
   delete(version: string, options?: ResolveOptions): Promise<ResolveResult>;
   /** what pending migrations would meet in the data (constraint violations, counts, unbatched writes); changes nothing */
   check(options?: CheckOptions): Promise<CheckResult>;
+  /** one migration in full: files, history entry, statements and counters, before/after delta, audit events */
+  show(version: string): Promise<ShowResult>;
+  /** applies, reverses and re-applies migrations on a disposable database; reports downs that leave changes */
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

@@ -55,6 +55,8 @@ function recordingMigrator() {
     baseline: () => Promise.reject(new Error('not used')),
     repair: () => Promise.reject(new Error('not used')),
     clean: () => Promise.reject(new Error('not used')),
+    show: () => Promise.reject(new Error('not used')),
+    verify: () => Promise.reject(new Error('not used')),
     on: () => () => {},
     close: async () => {},
   };

@@ -56,7 +56,8 @@ describe('validateConfig: accepts every documented key', () => {
       installedBy: 'ci',
       lock: { mode: 'fail', timeoutSeconds: 0, ttlSeconds: 30, heartbeatSeconds: 5 },
       labels: { history: 'Hist', audit: 'Audit_1', lock: '_Lock' },
-      environments: { staging: { uri: 'bolt://s:7687', lock: { mode: 'wait' }, protected: true } },
+      fingerprints: false,
+      environments: { staging: { uri: 'bolt://s:7687', lock: { mode: 'wait' }, protected: true, disposable: true } },
     };
     expect(validateConfig(full, '/x/neomig.config.json')).toEqual(full);
   });

@@ -43,6 +43,8 @@ describe('resolveConfig: defaults', () => {
       callbacks: {},
       preflight: true,
       check: { unbatchedRowLimit: 100_000 },
+      fingerprints: true,
+      disposable: false,
     });
   });
 

@@ -1,7 +1,7 @@
 /** `neomig down`: reverses applied migrations newest first, with the down recorded at apply time. */
 import { Option, type Command } from 'commander';
 import { action, requireConfirmation, type CliState } from '../context.js';
-import { addCommonOptions, dryRunOption, lockTimeoutOption, positiveInteger, yesOption } from '../options.js';
+import { addCommonOptions, dryRunOption, lockTimeoutOption, noFingerprintsOption, positiveInteger, yesOption } from '../options.js';
 import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
 import { examples, parseTarget, presentRun } from './shared.js';
 
@@ -22,7 +22,8 @@ export function registerDown(program: Command, state: CliState): void {
     .addOption(new Option('--all', 'reverse every applied migration'))
     .addOption(dryRunOption('print which migrations would be reversed, with every down statement; change nothing'))
     .addOption(yesOption('reversing migrations on a protected environment'))
-    .addOption(lockTimeoutOption());
+    .addOption(lockTimeoutOption())
+    .addOption(noFingerprintsOption());
   for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(

@@ -76,6 +76,8 @@ export function stateJson(m: MigrationState): Record<string, unknown> {
     checksumChanged: m.checksumChanged,
     fileMissing: m.fileMissing,
     outOfOrder: m.outOfOrder,
+    changes: a?.changes ?? null,
+    ...(a?.downChanges ? { downChanges: a.downChanges } : {}),
     ...(a?.errorCode ? { errorCode: a.errorCode, errorMessage: a.errorMessage } : {}),
     ...(a?.skipReason ? { skipReason: a.skipReason } : {}),
   };

@@ -10,17 +10,19 @@ export function registerStatus(program: Command, state: CliState): void {
     .command('status')
     .alias('info')
     .description('show every version: local/applied, status, applied at, by, duration, checksum drift')
-    .option('--wide', 'show every column in full instead of fitting the terminal (80 columns off a terminal, or COLUMNS)');
+    .option('--wide', 'show every column in full instead of fitting the terminal (80 columns off a terminal, or COLUMNS)')
+    .option('-v, --verbose', 'add a Changes column: what each migration changed (+1000 :Tag, +1 index), from its fingerprints');
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig status',
       'neomig status --wide | less -S',
+      'neomig status --verbose --wide',
       'neomig info --env staging --json | jq \'.migrations[] | select(.status == "pending")\'',
     ))
-    .action(action<{ wide?: boolean }>('status', state, async (ctx) => {
+    .action(action<{ wide?: boolean; verbose?: boolean }>('status', state, async (ctx) => {
       const migrator = await ctx.migrator();
       const result = await migrator.status();
-      const layout = { width: ctx.output.columns, wide: ctx.options.wide === true };
+      const layout = { width: ctx.output.columns, wide: ctx.options.wide === true, verbose: ctx.options.verbose === true };
       ctx.output.print(renderStatus(result, ctx.output.paint, layout));
       return { result: statusJson(result) };
     }));

@@ -1,7 +1,7 @@
 /** `neomig up`: applies pending migrations in order, up to and including --to. */
 import { Option, type Command } from 'commander';
 import { action, type CliState } from '../context.js';
-import { addCommonOptions, dryRunOption, lockTimeoutOption } from '../options.js';
+import { addCommonOptions, dryRunOption, lockTimeoutOption, noFingerprintsOption } from '../options.js';
 import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
 import { examples, parseTarget, presentRun } from './shared.js';
 
@@ -18,7 +18,8 @@ export function registerUp(program: Command, state: CliState): void {
     .addOption(dryRunOption())
     .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
     .addOption(new Option('--no-preflight', 'skip compiling every planned statement (EXPLAIN) and checking new constraints against the data first (env NEOMIG_PREFLIGHT=false)'))
-    .addOption(lockTimeoutOption());
+    .addOption(lockTimeoutOption())
+    .addOption(noFingerprintsOption());
   for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(

@@ -3,6 +3,7 @@
  * off a terminal): the time is compacted, `By` and then `Type` go when the room is short, and the
  * description, then the notes, are cut with an ellipsis. `--wide` shows every column in full; `--json` is always complete.
  */
+import { summarizeChanges } from '../../core/fingerprint.js';
 import type { MigrationState, MigrationStatus, PartialChanges } from '../../core/types.js';
 import type { StatusResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
@@ -14,6 +15,8 @@ export interface StatusLayout {
   width?: number;
   /** every column in full, however wide (`status --wide`) */
   wide?: boolean;
+  /** a Changes column with each migration's delta in short (`status --verbose`) */
+  verbose?: boolean;
 }
 
 /** Below this, a description makes `By` and then `Type` give way. */
@@ -24,8 +27,10 @@ const DROPPABLE = ['By', 'Type'];
 const CUTS: [string, number][] = [
   ['Description', COMFORTABLE_DESCRIPTION],
   ['Notes', 20],
+  ['Changes', 20],
   ['Description', 12],
   ['Notes', 12],
+  ['Changes', 8],
 ];
 const GAP = 2;
 
@@ -52,7 +57,7 @@ export function renderStatus(result: StatusResult, paint: Paint, layout: StatusL
   if (result.migrations.length === 0) {
     lines.push('No migrations found and nothing applied.');
   } else {
-    lines.push(renderTable(...table(result.migrations, paint, wide ? Infinity : width), { header: paint.bold }));
+    lines.push(renderTable(...table(result.migrations, paint, wide ? Infinity : width, layout.verbose === true), { header: paint.bold }));
   }
   lines.push('');
   lines.push(countLine(result.migrations));
@@ -70,7 +75,7 @@ export function renderStatus(result: StatusResult, paint: Paint, layout: StatusL
 }
 
 /** The table's headers and colored rows, fitted to `width` (Infinity: everything in full). */
-function table(migrations: MigrationState[], paint: Paint, width: number): [string[], string[][]] {
+function table(migrations: MigrationState[], paint: Paint, width: number, verbose: boolean): [string[], string[][]] {
   const wide = width === Infinity;
   const shown = (m: MigrationState) => m.status !== 'pending';
   const columns: Column[] = [
@@ -84,6 +89,7 @@ function table(migrations: MigrationState[], paint: Paint, width: number): [stri
     },
     { header: 'By', cells: migrations.map((m) => (shown(m) ? (m.applied?.installedBy ?? '') : '')) },
     { header: 'Duration', cells: migrations.map((m) => (shown(m) && m.applied ? formatDuration(m.applied.executionTimeMs) : '')) },
+    ...(verbose ? [{ header: 'Changes', cells: migrations.map(changesCell) }] : []),
     { header: 'Notes', cells: migrations.map((m) => notes(m).join(', ')), color: (c) => (c ? paint.yellow(c) : c) },
   ];
   let fitted = columns;
@@ -98,13 +104,20 @@ function table(migrations: MigrationState[], paint: Paint, width: number): [stri
     for (const [name, floor] of CUTS) {
       const over = tableWidth(fitted) - width;
       if (over <= 0) break;
-      const column = fitted.find((c) => c.header === name)!;
+      const column = fitted.find((c) => c.header === name);
+      if (!column) continue;
       const target = Math.max(floor, column.header.length, columnWidth(column) - over);
       column.cells = column.cells.map((cell) => truncate(cell, target));
     }
   }
   const rows = migrations.map((_, i) => fitted.map((c) => (c.color ? c.color(c.cells[i]!, i) : c.cells[i]!)));
   return [fitted.map((c) => c.header), rows];
+}
+
+/** The delta of an entry in effect, in short; blank when none was recorded (fingerprints off, older entries). */
+function changesCell(m: MigrationState): string {
+  if (m.status !== 'applied' || !m.applied?.changes) return '';
+  return summarizeChanges(m.applied.changes) || 'nothing';
 }
 
 function columnWidth(column: Column): number {

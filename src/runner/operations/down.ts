@@ -57,7 +57,8 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
           result,
         );
       }
-      await history.markRolledBack(step.version, Math.round(result.applied.at(-1)!.elapsedMs));
+      const report = result.applied.at(-1)!;
+      await history.markRolledBack(step.version, Math.round(report.elapsedMs), undefined, report.changes);
     }
     result.to = plan.targetVersion;
     result.pending = pendingOf(reconcile(local, await history.readAll()), []);

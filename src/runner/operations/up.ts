@@ -110,7 +110,7 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
       for (const step of [...rerun].reverse()) {
         lock.assertHeld();
         const report = await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, undefined, trust), 'requested');
-        await history.markRolledBack(step.version, Math.round(report.elapsedMs), 'changed: run again');
+        await history.markRolledBack(step.version, Math.round(report.elapsedMs), 'changed: run again', report.changes);
       }
       const reversedForRerun = new Set(rerun.map((s) => s.version));
       const base = maxVersion(states.filter((s) => isInEffect(s.status) && !reversedForRerun.has(s.version)).map((s) => s.version));
@@ -130,7 +130,7 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
               try {
                 const report = await steps.down(migration.version, migration.description, localDown(migration), 'atomic');
                 result.rolledBack.push(report);
-                await history.markRolledBack(migration.version, Math.round(report.elapsedMs), `atomic: ${e.failure.version} failed`);
+                await history.markRolledBack(migration.version, Math.round(report.elapsedMs), `atomic: ${e.failure.version} failed`, report.changes);
               } catch (e2) {
                 events.warn(`could not roll back ${migration.version} after the failure: ${errorMessage(e2)}`, migration.version);
                 result.failed.undoError = `${result.failed.undoError ? result.failed.undoError + '; ' : ''}rolling back ${migration.version} failed: ${errorMessage(e2)}`;
