@@ -132,6 +132,8 @@ export interface DownOptions {
   to?: Target;
   steps?: number;
   all?: boolean;
+  /** reverse every migration applied after this moment (milliseconds since the epoch) */
+  before?: number;
   dryRun?: boolean;
   lockTimeoutSeconds?: number;
   /** run these versions' recorded downs even if neomig cannot vouch for them (after review; audited) */
