@@ -23,6 +23,7 @@ export const DEFAULTS = {
   protected: false,
   lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
   labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
+  snapshot: { beforeUp: false, restoreOnFailure: false, dir: 'snapshots' },
 } as const satisfies EnvironmentConfig;
 
 export interface ResolveInput {
@@ -95,6 +96,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     installedBy: merged.installedBy ?? defaultInstalledBy(),
     lock: { ...DEFAULTS.lock, ...merged.lock },
     labels: { ...DEFAULTS.labels, ...merged.labels },
+    snapshot: { ...DEFAULTS.snapshot, ...merged.snapshot, dir: path.resolve(input.baseDir, merged.snapshot?.dir ?? DEFAULTS.snapshot.dir) },
   };
 }
 
@@ -122,7 +124,7 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer) as [keyof EnvironmentConfig, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'lock' || key === 'labels') {
+      if (key === 'lock' || key === 'labels' || key === 'snapshot') {
         (merged as Record<string, unknown>)[key] = { ...merged[key], ...definedOnly(value as Record<string, unknown>) };
       } else {
         (merged as Record<string, unknown>)[key] = value;
@@ -134,7 +136,9 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
 
 /** Makes `migrations` absolute against the folder its layer is relative to. */
 function withAbsoluteMigrations(layer: EnvironmentConfig, dir: string): EnvironmentConfig {
-  return layer.migrations === undefined ? layer : { ...layer, migrations: path.resolve(dir, layer.migrations) };
+  const out = layer.migrations === undefined ? layer : { ...layer, migrations: path.resolve(dir, layer.migrations) };
+  // the snapshot folder too, against the same folder
+  return layer.snapshot?.dir === undefined ? out : { ...out, snapshot: { ...layer.snapshot, dir: path.resolve(dir, layer.snapshot.dir) } };
 }
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {

@@ -34,6 +34,16 @@ export interface LabelsConfig {
   lock?: string;
 }
 
+/** Snapshots (`neomig snapshot`, `up --snapshot`). */
+export interface SnapshotConfig {
+  /** take a snapshot before `up` runs its first pending migration (flag --snapshot) */
+  beforeUp?: boolean;
+  /** restore it when a failure cannot be reversed by the downs (flag --restore-on-failure) */
+  restoreOnFailure?: boolean;
+  /** folder for snapshot files, relative to the config file (default `snapshots`) */
+  dir?: string;
+}
+
 /** The settings of one environment; `environments` entries override the top level. */
 export interface EnvironmentConfig extends ConnectionConfig {
   /** folder holding the migrations, relative to the config file */
@@ -57,6 +67,7 @@ export interface EnvironmentConfig extends ConnectionConfig {
   installedBy?: string;
   lock?: LockConfig;
   labels?: LabelsConfig;
+  snapshot?: SnapshotConfig;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -89,4 +100,6 @@ export interface ResolvedConfig {
   installedBy: string;
   lock: Required<LockConfig>;
   labels: Required<LabelsConfig>;
+  /** `dir` absolute */
+  snapshot: Required<SnapshotConfig>;
 }

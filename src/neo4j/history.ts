@@ -24,7 +24,7 @@ export interface HistoryEntry {
   transaction: TransactionMode;
 }
 
-export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start';
+export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start' | 'restore';
 
 export interface AuditEvent {
   action: AuditAction;
@@ -62,6 +62,8 @@ export class HistoryStore {
   /** versions whose whole entry this run has written already (a start record) */
   private readonly entryWritten = new Set<string>();
   private primed: AppliedMigration[] | undefined;
+  /** the snapshot this run took before its first migration (up --snapshot): every audit event of the run names it */
+  snapshot: string | undefined;
 
   constructor(
     private readonly client: Neo4jClient,
@@ -203,6 +205,16 @@ export class HistoryStore {
     await this.save([this.write(version, props, { action: 'repair', detail }, false)]);
   }
 
+  /** An audit event about a version whose entry exists (the entry itself is left as it is). */
+  auditWrite(version: string, action: AuditAction, detail: string): HistoryWrite {
+    return this.write(version, {}, { action, detail }, false);
+  }
+
+  /** After a restore replaced the history: the next write of each entry sends it whole again. */
+  forgetWritten(): void {
+    this.entryWritten.clear();
+  }
+
   /** A write of the entry's outcome, with the whole entry unless this run wrote it already. */
   private entryWriteFor(entry: HistoryEntry, outcome: Record<string, unknown>, event: AuditEvent): HistoryWrite {
     const full = !this.entryWritten.has(entry.version);
@@ -226,6 +238,7 @@ export class HistoryStore {
         errorCode: event.errorCode ?? null,
         errorMessage: event.errorMessage ?? null,
         detail: event.detail ?? null,
+        snapshot: this.snapshot ?? null,
       },
     };
   }

@@ -4,6 +4,8 @@ import { clean } from './operations/clean.js';
 import { down } from './operations/down.js';
 import { hash } from './operations/hash.js';
 import { repair } from './operations/repair.js';
+import { restore } from './operations/restore.js';
+import { snapshot } from './operations/snapshot.js';
 import { status } from './operations/status.js';
 import { up } from './operations/up.js';
 import { validate } from './operations/validate.js';
@@ -24,6 +26,8 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     repair: (options) => repair(session, options),
     clean: () => clean(session),
     hash: (options) => hash(session, options),
+    snapshot: (options) => snapshot(session, options),
+    restore: (file, options) => restore(session, file, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

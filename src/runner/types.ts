@@ -3,8 +3,12 @@ import type { MigrationState, PartialChanges, Target, TransactionGroup, Validati
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { RestoreOptions, RestoreResult } from './operations/restore.js';
+import type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
+export type { RestoreOptions, RestoreResult } from './operations/restore.js';
+export type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -67,6 +71,19 @@ export interface RunResult {
   pending: string[];
   /** the plan, for dry runs */
   plan?: DryRunStep[];
+  /** up --snapshot: the snapshot taken before the first migration, and what became of it */
+  snapshot?: RunSnapshot;
+}
+
+export interface RunSnapshot {
+  /** absolute path of the snapshot file */
+  file: string;
+  /** a failure the downs could not reverse was repaired by restoring the snapshot */
+  restored: boolean;
+  /** the command that restores it, when a failure needs it and it was not restored */
+  restoreCommand?: string;
+  /** why a restore was needed (or attempted) */
+  reason?: string;
 }
 
 export interface StatusResult {
@@ -126,6 +143,10 @@ export interface UpOptions {
   trustRecorded?: string[];
   /** why, for the audit event of trustRecorded */
   trustReason?: string;
+  /** take a snapshot before the first pending migration (default: config snapshot.beforeUp) */
+  snapshot?: boolean;
+  /** restore that snapshot when a failure cannot be reversed by the downs (default: config snapshot.restoreOnFailure) */
+  restoreOnFailure?: boolean;
 }
 
 export interface DownOptions {
@@ -154,6 +175,10 @@ export interface Migrator {
   clean(): Promise<CleanResult>;
   /** rewrites migrations/neomig.sum from the files */
   hash(options?: HashOptions): Promise<HashResult>;
+  /** a logical snapshot of the database (graph, schema, history) in one compressed file */
+  snapshot(options?: SnapshotOptions): Promise<SnapshotResult>;
+  /** replaces the database's content with a snapshot's (needs cleanEnabled); checks the file first */
+  restore(file: string, options?: RestoreOptions): Promise<RestoreResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { integrityIssues, vouchApplied } from '../integrity.js';
 import { StepFailed, localDown } from '../steps.js';
 import { trustFor } from '../trust.js';
 import type { RunResult, StepReport, UpOptions } from '../types.js';
+import { UpSnapshot } from '../up-snapshot.js';
 
 /** A migration whose up holds no statement would be recorded as applied having done nothing: refused
  *  before anything runs, naming the file. */
@@ -65,6 +66,7 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
   return session.withLock(options.lockTimeoutSeconds, async ({ client: c, history, lock, steps }) => {
     const { states, plan } = await prepare(c, history);
     const result = emptyResult('up', false, plan);
+    const snapshot = await UpSnapshot.before(session, c, history, plan, options);
     // dev mode: a changed, unreleased migration is reversed with its recorded down before its new up runs
     const rerun = plan.steps.filter((s) => s.applied?.status === 'applied');
     // the local file changed, so only neomig.sum or what this dev session applied can vouch for the recorded down
@@ -103,12 +105,17 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
         result.applied = done.map((d) => d.report).filter((r) => !rolledBack.has(r.version));
         result.to = maxVersion([...(base ? [base] : []), ...result.applied.map((r) => r.version)]);
         result.pending = pendingOf(states, result.applied.map((r) => r.version));
-        throw new MigrationRunError(e.error, failureMessage(e, result, atomic), result);
+        const message = failureMessage(e, result, atomic);
+        const note = await snapshot?.afterFailure(result, plan, states);
+        const error = new MigrationRunError(e.error, note ? `${message}; ${note}` : message, result);
+        if (note) error.details.hint = note;
+        throw error;
       }
     }
     result.applied = done.map((d) => d.report);
     result.to = plan.targetVersion;
     result.pending = pendingOf(states, result.applied.map((r) => r.version));
+    if (snapshot) result.snapshot = snapshot.report;
     return result;
   });
 }
