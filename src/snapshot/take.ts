@@ -35,9 +35,11 @@ export async function takeSnapshot(client: Neo4jClient, reader: LosslessReader, 
   try {
     await writer.write((await readSchema(client)).map((item) => ({ schema: item })));
     const [sizes] = await reader.rows(
-      `CALL { MATCH (n) RETURN count(n) AS nodes, max(id(n)) AS maxNode }
+      // counts from the count store; the highest ids bound the batches (one scan each)
+      `CALL { MATCH (n) RETURN count(n) AS all, max(id(n)) AS maxNode }
+       CALL { MATCH (l:${lock}) RETURN count(l) AS locks }
        CALL { MATCH ()-[r]->() RETURN count(r) AS rels, max(id(r)) AS maxRel }
-       RETURN nodes, maxNode, rels, maxRel`,
+       RETURN all - locks AS nodes, maxNode, rels, maxRel`,
     );
     const nodes = `UNWIND range($lo, $hi) AS i MATCH (n) WHERE id(n) = i AND NOT n:${lock}
       RETURN i AS id, labels(n) AS l, properties(n) AS p`;
