@@ -40,7 +40,17 @@ describe('resolveConfig: defaults', () => {
       installedBy: expect.stringMatching(/^.+@.+$/),
       lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
       labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
+      snapshot: { beforeUp: false, restoreOnFailure: false, dir: path.join(BASE, 'snapshots') },
     });
+  });
+
+  it('reads snapshot settings per environment, the folder relative to the config, flags and env on top', () => {
+    const file = { snapshot: { dir: 'backups' }, environments: { prod: { snapshot: { beforeUp: true } } } };
+    expect(resolveConfig(file, { baseDir: BASE, env: 'prod' }).snapshot).toEqual({ beforeUp: true, restoreOnFailure: false, dir: path.join(BASE, 'backups') });
+    const layered = resolveConfig(file, {
+      baseDir: BASE, cwd: '/elsewhere', processEnv: { NEOMIG_SNAPSHOT_DIR: 'here', NEOMIG_RESTORE_ON_FAILURE: 'true' }, flags: { snapshot: { beforeUp: true } },
+    });
+    expect(layered.snapshot).toEqual({ beforeUp: true, restoreOnFailure: true, dir: path.resolve('/elsewhere', 'here') });
   });
 
   it('records the installing user as user@host', () => {
