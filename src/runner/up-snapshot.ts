@@ -9,7 +9,7 @@ import type { Neo4jClient } from '../neo4j/client.js';
 import { errorMessage } from '../neo4j/errors.js';
 import type { HistoryStore } from '../neo4j/history.js';
 import { verifySnapshot } from '../snapshot/file.js';
-import { restoreWith } from './operations/restore.js';
+import { assertRestoreAllowed, restoreWith } from './operations/restore.js';
 import { snapshotWith } from './operations/snapshot.js';
 import { pendingOf } from './results.js';
 import type { MigratorSession } from './session.js';
@@ -28,12 +28,16 @@ export class UpSnapshot {
 
   /** Takes the snapshot when asked (option or config) and something is pending; names it in every audit event of the run. */
   static async before(session: MigratorSession, client: Neo4jClient, history: HistoryStore, plan: Plan, options: UpOptions): Promise<UpSnapshot | undefined> {
-    const wanted = options.snapshot ?? session.config.snapshot.beforeUp;
+    const restoreOnFailure = options.restoreOnFailure ?? session.config.snapshot.restoreOnFailure;
+    // restoring on failure needs the snapshot, so it asks for one
+    const wanted = (options.snapshot ?? session.config.snapshot.beforeUp) || restoreOnFailure;
     if (!wanted || plan.steps.length === 0) return undefined;
+    // a restore empties the database like clean: refused before anything runs rather than after a failure
+    if (restoreOnFailure) assertRestoreAllowed(session);
     const taken = await snapshotWith(session, client, history);
     session.events.info(`snapshot taken before ${plan.steps[0]!.version}: ${taken.file}`);
     history.snapshot = taken.file;
-    return new UpSnapshot(session, client, history, taken.file, options.restoreOnFailure ?? session.config.snapshot.restoreOnFailure);
+    return new UpSnapshot(session, client, history, taken.file, restoreOnFailure);
   }
 
   /** What the JSON result says of a run that needed nothing from the snapshot. */

@@ -236,6 +236,14 @@ describe('up --snapshot', () => {
     expect(await graph()).toEqual({ nodes: [], rels: [] });
   });
 
+  it('--restore-on-failure is refused before anything runs unless cleanEnabled', async () => {
+    const dir = project({ ...BOOKS, 'neomig.config.json': JSON.stringify({ cleanEnabled: false }) });
+    const run = await neomig(['up', '--restore-on-failure'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('restore is disabled for this configuration');
+    expect(await history()).toEqual([]);
+  });
+
   it('takes no snapshot when nothing is pending, and names it in the result otherwise', async () => {
     const dir = project(BOOKS);
     const first = await neomig(['up', '--snapshot', '--json'], dir);
