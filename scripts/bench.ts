@@ -11,9 +11,10 @@
  *
  * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
  * splitter, preflight (up with vs --no-preflight on data-100; `--only preflight`), fingerprints (up of 100
- * migrations with fingerprints on vs off, see bench/fingerprints.ts). neo4j-migrations' CLI is fetched
- * with Maven (see bench/neo4j-migrations.ts) and skipped with a message when that fails. It measures
- * whatever engine dist/ holds: `npm run bench` builds first.
+ * migrations with fingerprints on vs off, see bench/fingerprints.ts), snapshot (snapshot and restore of
+ * NEOMIG_BENCH_SNAPSHOT_NODES nodes, default 1,000,000, and twice as many relationships; see
+ * bench/snapshot.ts). neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and
+ * skipped with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,7 @@ import { type JvmTool, prepareNeo4jMigrations } from './bench/neo4j-migrations.j
 import { goals, table, type Series } from './bench/report.js';
 import { preflightBench } from './bench/preflight.js';
 import { roundTripsPerMigration } from './bench/roundtrips.js';
+import { snapshotBench } from './bench/snapshot.js';
 import { splitterBench } from './bench/splitter.js';
 import { fingerprintsBench } from './bench/fingerprints.js';
 import { rotate } from './bench/stats.js';
@@ -53,9 +55,11 @@ const allWorkloads = [
   'splitter',
   'preflight',
   'fingerprints',
+  'snapshot',
 ];
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
-const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter', 'preflight', 'fingerprints'].includes(o));
+const named = ['roundtrips', 'splitter', 'preflight', 'fingerprints', 'snapshot'];
+const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !named.includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
   process.exit(2);
@@ -172,6 +176,7 @@ try {
     } else if (name === 'splitter') notes.push(splitterBench());
     else if (name === 'preflight') notes.push(await preflightBench(server, driver, setOf('data', 100), paths, rounds, log));
     else if (name === 'fingerprints') notes.push(...(await fingerprintsBench({ repo, root, server, driver, rounds, log })));
+    else if (name === 'snapshot') notes.push(...(await snapshotBench(repo, server, driver, log)));
   }
 } finally {
   await driver.close();

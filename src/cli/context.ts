@@ -30,7 +30,9 @@ export type CommandName =
   | 'delete'
   | 'check'
   | 'show'
-  | 'verify';
+  | 'verify'
+  | 'snapshot'
+  | 'restore';
 
 /** Shared by the program and its actions: where to write, and the exit code the run ends with. */
 export interface CliState {
@@ -156,6 +158,19 @@ export function requireConfirmation(config: ResolvedConfig, yes: boolean | undef
   throw new NeomigError('USAGE', `The ${where} is protected: \`neomig ${command}\` needs --yes`, {
     hint: `Add --yes to confirm. neomig never prompts, so the flag is the confirmation.`,
   });
+}
+
+/** `clean` and `restore` delete everything: refused unless the config sets cleanEnabled, and confirmed with --yes. */
+export function requireCleanConfirmed(config: ResolvedConfig, yes: boolean | undefined, command: 'clean' | 'restore', what: string): void {
+  const where = config.environment ? `environment '${config.environment}'` : 'configuration';
+  if (!config.cleanEnabled) {
+    throw new NeomigError('CONFIG', `${command} is disabled for this ${where}`, {
+      hint: `It deletes everything in the database. To allow it, set cleanEnabled: true${config.environment ? ` under environments.${config.environment}` : ''} in the config, then run neomig ${command}${command === 'restore' ? ' <file>' : ''} --yes.`,
+    });
+  }
+  if (!yes) {
+    throw new NeomigError('USAGE', `${what}: confirm with --yes`, { hint: 'neomig never prompts; add --yes to confirm.' });
+  }
 }
 
 export function isDebug(io: Io): boolean {

@@ -10,7 +10,7 @@ import type { CliState } from './context.js';
 import { createProgram } from './program.js';
 import { errorJson, renderError } from './render/error.js';
 
-const COMMANDS = ['create', 'up', 'down', 'status', 'info', 'validate', 'baseline', 'repair', 'clean', 'dev'];
+const COMMANDS = ['create', 'up', 'down', 'status', 'info', 'validate', 'baseline', 'repair', 'clean', 'dev', 'snapshot', 'restore'];
 
 /** Runs neomig with `argv` (the arguments after the executable and script) and returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<ExitCode> {

@@ -16,7 +16,9 @@ import { registerDown } from './commands/down.js';
 import { registerHash } from './commands/hash.js';
 import { registerRepair } from './commands/repair.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerRestore } from './commands/restore.js';
 import { registerShow } from './commands/show.js';
+import { registerSnapshot } from './commands/snapshot.js';
 import { registerStatus } from './commands/status.js';
 import { registerUp } from './commands/up.js';
 import { registerValidate } from './commands/validate.js';
@@ -65,6 +67,8 @@ Run neomig <command> --help for a command's options and examples.`);
     registerCheck,
     registerShow,
     registerVerify,
+    registerSnapshot,
+    registerRestore,
   ];
   for (const register of commands) {
     register(program, state);

@@ -27,6 +27,7 @@ export const DEFAULTS = {
   labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
   preflight: true,
   check: { unbatchedRowLimit: 100_000 },
+  snapshot: { beforeUp: false, restoreOnFailure: false, dir: 'snapshots' },
 } as const satisfies EnvironmentConfig;
 
 export interface ResolveInput {
@@ -104,6 +105,7 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     callbacks: { ...callbacks },
     preflight: pick('preflight', DEFAULTS.preflight),
     check: { ...DEFAULTS.check, ...merged.check },
+    snapshot: { ...DEFAULTS.snapshot, ...merged.snapshot, dir: path.resolve(input.baseDir, merged.snapshot?.dir ?? DEFAULTS.snapshot.dir) },
   };
 }
 
@@ -131,7 +133,7 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer) as [keyof EnvironmentConfig, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'lock' || key === 'labels' || key === 'check') {
+      if (key === 'lock' || key === 'labels' || key === 'check' || key === 'snapshot') {
         (merged as Record<string, unknown>)[key] = { ...merged[key], ...definedOnly(value as Record<string, unknown>) };
       } else {
         (merged as Record<string, unknown>)[key] = value;
@@ -143,7 +145,9 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
 
 /** Makes `migrations` absolute against the folder its layer is relative to. */
 function withAbsoluteMigrations(layer: EnvironmentConfig, dir: string): EnvironmentConfig {
-  return layer.migrations === undefined ? layer : { ...layer, migrations: path.resolve(dir, layer.migrations) };
+  const out = layer.migrations === undefined ? layer : { ...layer, migrations: path.resolve(dir, layer.migrations) };
+  // the snapshot folder too, against the same folder
+  return layer.snapshot?.dir === undefined ? out : { ...out, snapshot: { ...layer.snapshot, dir: path.resolve(dir, layer.snapshot.dir) } };
 }
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {

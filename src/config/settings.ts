@@ -82,10 +82,13 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'labels.history', kind: LABEL },
   { key: 'labels.audit', kind: LABEL },
   { key: 'labels.lock', kind: LABEL },
+  { key: 'snapshot.beforeUp', kind: { type: 'boolean' }, env: 'NEOMIG_SNAPSHOT_BEFORE_UP', flag: 'snapshot' },
+  { key: 'snapshot.restoreOnFailure', kind: { type: 'boolean' }, env: 'NEOMIG_RESTORE_ON_FAILURE', flag: 'restore-on-failure' },
+  { key: 'snapshot.dir', kind: { type: 'string' }, env: 'NEOMIG_SNAPSHOT_DIR' },
 ];
 
-/** The nested objects of an environment (`lock`, `labels`, `check`). */
-export const GROUPS = ['lock', 'labels', 'check'] as const;
+/** The nested objects of an environment (`lock`, `labels`, `check`, `snapshot`). */
+export const GROUPS = ['lock', 'labels', 'check', 'snapshot'] as const;
 
 export function settingFor(key: string): Setting | undefined {
   return SETTINGS.find((s) => s.key === key);

@@ -49,6 +49,16 @@ export interface LabelsConfig {
   lock?: string;
 }
 
+/** Snapshots (`neomig snapshot`, `up --snapshot`). */
+export interface SnapshotConfig {
+  /** take a snapshot before `up` runs its first pending migration (flag --snapshot) */
+  beforeUp?: boolean;
+  /** restore it when a failure cannot be reversed by the downs (flag --restore-on-failure) */
+  restoreOnFailure?: boolean;
+  /** folder for snapshot files, relative to the config file (default `snapshots`) */
+  dir?: string;
+}
+
 /** The settings of one environment; `environments` entries override the top level. */
 export interface EnvironmentConfig extends ConnectionConfig {
   /** folder holding the migrations, relative to the config file */
@@ -81,6 +91,7 @@ export interface EnvironmentConfig extends ConnectionConfig {
   fingerprints?: boolean;
   /** this database may be wiped: `neomig verify` may run on it (default false) */
   disposable?: boolean;
+  snapshot?: SnapshotConfig;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -120,4 +131,6 @@ export interface ResolvedConfig {
   check: Required<CheckConfig>;
   fingerprints: boolean;
   disposable: boolean;
+  /** `dir` absolute */
+  snapshot: Required<SnapshotConfig>;
 }

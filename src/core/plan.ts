@@ -2,6 +2,7 @@ import { NeomigError } from '../errors.js';
 import { type MigrationState, type Plan, type PlanStep, type Target, leftNothing, remainText } from './types.js';
 import { currentVersion, isInEffect } from './reconcile.js';
 import { compareVersions, parseVersion } from './version.js';
+import { isoToMillis } from './moment.js';
 
 export interface UpPlanOptions {
   to?: Target;
@@ -15,6 +16,8 @@ export interface DownPlanOptions {
   to?: Target;
   steps?: number;
   all?: boolean;
+  /** reverse every migration applied after this moment (milliseconds since the epoch; see moment.ts) */
+  before?: number;
 }
 
 /** Resolves a `--to` value to a concrete version, or null for "nothing". */
@@ -111,6 +114,8 @@ export function planDown(states: MigrationState[], options: DownPlanOptions = {}
   let chosen: MigrationState[];
   if (options.all) {
     chosen = applied;
+  } else if (options.before !== undefined) {
+    chosen = appliedAfter(applied, options.before);
   } else if (options.to !== undefined) {
     if (options.to === 'next') {
       throw new NeomigError('USAGE', '`down --to next` has no meaning', { hint: 'Use a version, or --steps N.' });
@@ -175,4 +180,12 @@ export function planDown(states: MigrationState[], options: DownPlanOptions = {}
   }));
   const remaining = states.filter((s) => isInEffect(s.status) && !removing.has(s.version)).map((s) => s.version);
   return { direction: 'down', steps, currentVersion: current, targetVersion: remaining.at(-1) ?? null };
+}
+
+/** The applied migrations installed after `moment`, newest first (by when they were applied, then by version). */
+function appliedAfter(applied: MigrationState[], moment: number): MigrationState[] {
+  const at = (s: MigrationState) => isoToMillis(s.applied?.installedAt ?? '') ?? Number.NEGATIVE_INFINITY;
+  return applied
+    .filter((s) => at(s) > moment)
+    .sort((a, b) => at(b) - at(a) || compareVersions(b.version, a.version));
 }

@@ -32,7 +32,7 @@ export interface StepRecord {
   statementCounters?: StatementCounters[];
 }
 
-export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start' | 'skipped' | 'resolve' | 'delete';
+export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start' | 'skipped' | 'resolve' | 'delete' | 'restore';
 
 export interface AuditEvent {
   action: AuditAction;
@@ -72,6 +72,8 @@ export class HistoryStore {
   /** versions whose whole entry this run has written already (a start record) */
   private readonly entryWritten = new Set<string>();
   private primed: AppliedMigration[] | undefined;
+  /** the snapshot this run took before its first migration (up --snapshot): every audit event of the run names it */
+  snapshot: string | undefined;
 
   constructor(
     private readonly client: Neo4jClient,
@@ -248,6 +250,16 @@ export class HistoryStore {
     await this.save([this.write(version, props, { action: 'repair', detail }, false)]);
   }
 
+  /** An audit event about a version whose entry exists (the entry itself is left as it is). */
+  auditWrite(version: string, action: AuditAction, detail: string): HistoryWrite {
+    return this.write(version, {}, { action, detail }, false);
+  }
+
+  /** After a restore replaced the history: the next write of each entry sends it whole again. */
+  forgetWritten(): void {
+    this.entryWritten.clear();
+  }
+
   /** A write of the entry's outcome, with the whole entry unless this run wrote it already. */
   private entryWriteFor(entry: HistoryEntry, outcome: Record<string, unknown>, event: AuditEvent): HistoryWrite {
     const full = !this.entryWritten.has(entry.version);
@@ -272,6 +284,7 @@ export class HistoryStore {
         errorMessage: event.errorMessage ?? null,
         detail: event.detail ?? null,
         changes: event.changes ?? null,
+        snapshot: this.snapshot ?? null,
       },
     };
   }

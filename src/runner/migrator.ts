@@ -6,6 +6,8 @@ import { down } from './operations/down.js';
 import { hash } from './operations/hash.js';
 import { repair } from './operations/repair.js';
 import { deleteEntry, resolve } from './operations/resolve.js';
+import { restore } from './operations/restore.js';
+import { snapshot } from './operations/snapshot.js';
 import { status } from './operations/status.js';
 import { show } from './operations/show.js';
 import { up } from './operations/up.js';
@@ -33,6 +35,8 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     check: (options) => check(session, options),
     show: (version) => show(session, version),
     verify: (options) => verify(session, options),
+    snapshot: (options) => snapshot(session, options),
+    restore: (file, options) => restore(session, file, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

@@ -10,12 +10,16 @@ import type { CheckOptions, CheckResult } from './operations/check.js';
 import type { PreflightReport } from './preflight.js';
 import type { ShowResult } from './operations/show.js';
 import type { VerifyOptions, VerifyResult } from './operations/verify.js';
+import type { RestoreOptions, RestoreResult } from './operations/restore.js';
+import type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
 export type { ResolveOptions, ResolveResult } from './operations/resolve.js';
 export type { CheckOptions, CheckResult } from './operations/check.js';
 export type { ShowResult, ShownStatement } from './operations/show.js';
 export type { VerifiedMigration, VerifyOptions, VerifyOutcome, VerifyResult, VerifyTarget } from './operations/verify.js';
+export type { RestoreOptions, RestoreResult } from './operations/restore.js';
+export type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -106,6 +110,19 @@ export interface RunResult {
   plan?: DryRunStep[];
   /** what up's preflight compiled and checked, for dry runs (absent with --no-preflight) */
   preflight?: PreflightReport;
+  /** up --snapshot: the snapshot taken before the first migration, and what became of it */
+  snapshot?: RunSnapshot;
+}
+
+export interface RunSnapshot {
+  /** absolute path of the snapshot file */
+  file: string;
+  /** a failure the downs could not reverse was repaired by restoring the snapshot */
+  restored: boolean;
+  /** the command that restores it, when a failure needs it and it was not restored */
+  restoreCommand?: string;
+  /** why a restore was needed (or attempted) */
+  reason?: string;
 }
 
 export interface StatusResult {
@@ -171,12 +188,18 @@ export interface UpOptions {
   trustRecorded?: string[];
   /** why, for the audit event of trustRecorded */
   trustReason?: string;
+  /** take a snapshot before the first pending migration (default: config snapshot.beforeUp) */
+  snapshot?: boolean;
+  /** restore that snapshot when a failure cannot be reversed by the downs (default: config snapshot.restoreOnFailure) */
+  restoreOnFailure?: boolean;
 }
 
 export interface DownOptions {
   to?: Target;
   steps?: number;
   all?: boolean;
+  /** reverse every migration applied after this moment (milliseconds since the epoch) */
+  before?: number;
   dryRun?: boolean;
   lockTimeoutSeconds?: number;
   /** run these versions' recorded downs even if neomig cannot vouch for them (after review; audited) */
@@ -207,6 +230,10 @@ export interface Migrator {
   show(version: string): Promise<ShowResult>;
   /** applies, reverses and re-applies migrations on a disposable database; reports downs that leave changes */
   verify(options?: VerifyOptions): Promise<VerifyResult>;
+  /** a logical snapshot of the database (graph, schema, history) in one compressed file */
+  snapshot(options?: SnapshotOptions): Promise<SnapshotResult>;
+  /** replaces the database's content with a snapshot's (needs cleanEnabled); checks the file first */
+  restore(file: string, options?: RestoreOptions): Promise<RestoreResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

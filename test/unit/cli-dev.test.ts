@@ -45,6 +45,8 @@ function recordingMigrator() {
       }
       return { command: 'up', dryRun: false, from: null, to: '1.0.0', applied: [{ version: `${calls.length}.0.0`, description: 'x', direction: 'up', file: 'f', elapsedMs: 1, counters: {} }], rolledBack: [], pending: [] };
     },
+    snapshot: () => Promise.reject(new Error('not used')),
+    restore: () => Promise.reject(new Error('not used')),
     down: () => Promise.reject(new Error('not used')),
     status: () => Promise.reject(new Error('not used')),
     validate: () => Promise.reject(new Error('not used')),

@@ -46,7 +46,7 @@ describe('neomig --version and --help', () => {
     expect(r.stdout).toMatch(/Exit codes: 0 ok .*1 a migration failed, 2 usage/s);
   });
 
-  it.each(['create', 'up', 'down', 'status', 'info', 'validate', 'baseline', 'repair', 'clean', 'dev'])('%s --help shows the shared options and an example', async (command) => {
+  it.each(['create', 'up', 'down', 'status', 'info', 'validate', 'baseline', 'repair', 'clean', 'dev', 'snapshot', 'restore'])('%s --help shows the shared options and an example', async (command) => {
     const r = await runCli([command, '--help'], { cwd: project() });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -55,6 +55,16 @@ describe('neomig --version and --help', () => {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/\nExamples:\n {2}\$ neomig /);
+  });
+
+  it('up and down --help show --snapshot, --restore-on-failure and --before with examples', async () => {
+    const up = await runCli(['up', '--help'], { cwd: project() });
+    expect(up.stdout).toContain('--snapshot');
+    expect(up.stdout).toContain('--restore-on-failure');
+    expect(up.stdout).toContain('$ neomig up --snapshot --restore-on-failure');
+    const down = await runCli(['down', '--help'], { cwd: project() });
+    expect(down.stdout).toContain('--before <time>');
+    expect(down.stdout).toContain('$ neomig down --before 2h --dry-run');
   });
 
   it('repair --help describes its own --dry-run, not up\'s', async () => {

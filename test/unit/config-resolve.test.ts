@@ -45,6 +45,7 @@ describe('resolveConfig: defaults', () => {
       check: { unbatchedRowLimit: 100_000 },
       fingerprints: true,
       disposable: false,
+      snapshot: { beforeUp: false, restoreOnFailure: false, dir: path.join(BASE, 'snapshots') },
     });
   });
 
@@ -54,6 +55,15 @@ describe('resolveConfig: defaults', () => {
     const env = resolveConfig({ check: { unbatchedRowLimit: 5 } }, { baseDir: BASE, processEnv: { NEOMIG_PREFLIGHT: 'off', NEOMIG_UNBATCHED_ROW_LIMIT: '7' } });
     expect([env.preflight, env.check.unbatchedRowLimit]).toEqual([false, 7]);
     expect(resolveConfig({ preflight: false }, { baseDir: BASE, flags: { preflight: true } }).preflight).toBe(true);
+  });
+
+  it('reads snapshot settings per environment, the folder relative to the config, flags and env on top', () => {
+    const file = { snapshot: { dir: 'backups' }, environments: { prod: { snapshot: { beforeUp: true } } } };
+    expect(resolveConfig(file, { baseDir: BASE, env: 'prod' }).snapshot).toEqual({ beforeUp: true, restoreOnFailure: false, dir: path.join(BASE, 'backups') });
+    const layered = resolveConfig(file, {
+      baseDir: BASE, cwd: '/elsewhere', processEnv: { NEOMIG_SNAPSHOT_DIR: 'here', NEOMIG_RESTORE_ON_FAILURE: 'true' }, flags: { snapshot: { beforeUp: true } },
+    });
+    expect(layered.snapshot).toEqual({ beforeUp: true, restoreOnFailure: true, dir: path.resolve('/elsewhere', 'here') });
   });
 
   it('records the installing user as user@host', () => {

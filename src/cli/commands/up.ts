@@ -1,6 +1,7 @@
 /** `neomig up`: applies pending migrations in order, up to and including --to. */
 import { Option, type Command } from 'commander';
 import { action, type CliState } from '../context.js';
+import { flagFor } from '../../config/index.js';
 import { addCommonOptions, dryRunOption, lockTimeoutOption, noFingerprintsOption } from '../options.js';
 import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
 import { examples, parseTarget, presentRun } from './shared.js';
@@ -19,7 +20,9 @@ export function registerUp(program: Command, state: CliState): void {
     .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
     .addOption(new Option('--no-preflight', 'skip compiling every planned statement (EXPLAIN) and checking new constraints against the data first (env NEOMIG_PREFLIGHT=false)'))
     .addOption(lockTimeoutOption())
-    .addOption(noFingerprintsOption());
+    .addOption(noFingerprintsOption())
+    .addOption(new Option(`--${flagFor('snapshot.beforeUp')}`, 'take a snapshot before the first pending migration (config snapshot.beforeUp; env NEOMIG_SNAPSHOT_BEFORE_UP)'))
+    .addOption(new Option(`--${flagFor('snapshot.restoreOnFailure')}`, 'with --snapshot: restore it when a failure cannot be reversed by the downs (config snapshot.restoreOnFailure)'));
   for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
@@ -27,6 +30,7 @@ export function registerUp(program: Command, state: CliState): void {
       'neomig up --to 1.4.0 --dry-run     # plan, preflight result, nothing changed',
       'neomig up --no-preflight           # skip the EXPLAIN and constraint checks before the run',
       'NEO4J_PASSWORD=*** neomig up --env production --json --lock-timeout 300',
+      'neomig up --snapshot --restore-on-failure   # a snapshot first; restored if the downs cannot undo a failure',
     ))
     .action(action<UpCliOptions>('up', state, async (ctx) => {
       const to = parseTarget(ctx.options.to);

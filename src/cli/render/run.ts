@@ -3,7 +3,7 @@ import { describeLocation } from '../../errors.js';
 import { leftNothing } from '../../core/types.js';
 import { partialChangesText } from '../../runner/results.js';
 import { caretLines } from './error.js';
-import type { DryRunStep, FailureReport, RunResult } from '../../runner/types.js';
+import type { DryRunStep, FailureReport, RunResult, RunSnapshot } from '../../runner/types.js';
 import type { Paint } from '../output.js';
 import { formatDuration, plural, versionLabel } from './format.js';
 import { renderPreflight } from './preflight.js';
@@ -58,6 +58,7 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
       lines.push(`Atomic: rolled back ${plural(result.rolledBack.length, 'migration')} of this run: ${result.rolledBack.map((s) => s.version).join(', ')}`);
     }
     lines.push(`Database is at ${paint.bold(versionLabel(result.to))} (was ${versionLabel(result.from)}).`);
+    if (result.snapshot) lines.push(snapshotLine(result.snapshot, paint));
     lines.push(counts(result, paint));
     if (hint) lines.push(`${paint.cyan('hint')} ${hint}`);
     return lines.join('\n');
@@ -73,7 +74,15 @@ export function renderRunSummary(result: RunResult, paint: Paint, hint?: string)
   }
   if (result.skipped?.length) lines.push(paint.yellow(`Skipped (an assume did not hold): ${result.skipped.map((s) => s.version).join(', ')}`));
   if (result.pending.length) lines.push(paint.gray(`Still pending: ${result.pending.join(', ')}`));
+  if (result.snapshot) lines.push(snapshotLine(result.snapshot, paint));
   return lines.join('\n');
+}
+
+/** up --snapshot: where the snapshot is, and whether it was restored or how to restore it. */
+function snapshotLine(s: RunSnapshot, paint: Paint): string {
+  if (s.restored) return `${paint.yellow('Restored')} the snapshot taken before this run: ${s.file}`;
+  if (s.restoreCommand) return `${paint.red('The downs could not reverse this run.')} To return to the snapshot taken before it: ${paint.bold(s.restoreCommand)}`;
+  return paint.gray(`Snapshot taken before this run: ${s.file}`);
 }
 
 function renderFailure(f: FailureReport, paint: Paint): string {

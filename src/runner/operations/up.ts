@@ -18,6 +18,7 @@ import { integrityIssues, vouchApplied } from '../integrity.js';
 import { StepFailed, localDown } from '../steps.js';
 import { trustFor } from '../trust.js';
 import type { RunResult, StepReport, UpOptions } from '../types.js';
+import { UpSnapshot } from '../up-snapshot.js';
 
 /** A migration whose up holds no statement would be recorded as applied having done nothing: refused
  *  before anything runs, naming the file. */
@@ -87,6 +88,8 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     const callbacks = new CallbackRunner(session, c);
     await callbacks.load();
     result.callbacks = callbacks.reports;
+    // before the callbacks: a restore brings back the database as it was before the run
+    const snapshot = await UpSnapshot.before(session, c, history, plan, options);
     try {
       await recordSkipped(history, events, skipped);
       await callbacks.run('beforeMigrate', { plan });
@@ -142,12 +145,17 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
           result.applied = done.map((d) => d.report).filter((r) => !rolledBack.has(r.version));
           result.to = maxVersion([...(base ? [base] : []), ...result.applied.map((r) => r.version)]);
           result.pending = pendingOf(states, [...result.applied.map((r) => r.version), ...skippedNow]);
-          throw new MigrationRunError(e.error, failureMessage(e, result, atomic), result);
+          const message = failureMessage(e, result, atomic);
+          const note = await snapshot?.afterFailure(result, plan, states);
+          const error = new MigrationRunError(e.error, note ? `${message}; ${note}` : message, result);
+          if (note) error.details.hint = note;
+          throw error;
         }
       }
       result.applied = done.map((d) => d.report);
       result.to = plan.targetVersion;
       result.pending = pendingOf(states, [...result.applied.map((r) => r.version), ...skippedNow]);
+      if (snapshot) result.snapshot = snapshot.report;
     }
   });
 }

@@ -1,0 +1,44 @@
+/**
+ * Moments given on the command line (`down --before 2h`, `--before 2025-03-01T12:00Z`) and the
+ * instants the history records (`installedAt`), compared in milliseconds since the epoch. Pure: the
+ * caller passes "now".
+ */
+import { NeomigError } from '../errors.js';
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const RELATIVE = /^(?:\d+[smhdw])+$/;
+// date, optional time with optional fraction (any number of digits) and optional offset
+const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * `2h`, `30m`, `1d`, `1h30m` (before now), or an ISO 8601 date or date-time. A date-time without an
+ * offset is UTC (the history records UTC), so a value means the same on every machine.
+ */
+export function parseMoment(text: string, now: number): number {
+  const t = text.trim();
+  if (RELATIVE.test(t)) {
+    let ms = 0;
+    for (const [, n, unit] of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(n) * UNIT_MS[unit!]!;
+    return now - ms;
+  }
+  const ms = isoToMillis(t);
+  if (ms === null) {
+    throw new NeomigError('USAGE', `--before ${text}: not a time`, {
+      hint: 'Give an ISO 8601 time such as 2025-03-01T12:00:00Z (UTC when no offset is given), or a time ago such as 2h, 30m, 1d, 1h30m.',
+    });
+  }
+  return ms;
+}
+
+/** Milliseconds since the epoch of an ISO 8601 date-time (nanosecond fractions as Neo4j prints them,
+ *  cut to milliseconds), or null when it is not one. */
+export function isoToMillis(text: string): number | null {
+  const m = ISO.exec(text.trim());
+  if (!m) return null;
+  const [, date, time = '00:00:00', fraction = '', offset = 'Z'] = m;
+  const hms = time.length === 5 ? `${time}:00` : time;
+  const ms = (fraction + '000').slice(0, 3);
+  const zone = offset.toUpperCase() === 'Z' ? 'Z' : offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
+  const value = Date.parse(`${date}T${hms}.${ms}${zone}`);
+  return Number.isNaN(value) ? null : value;
+}

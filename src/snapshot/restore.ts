@@ -1,0 +1,195 @@
+/**
+ * Loads a verified snapshot into an emptied database. Nodes go in first, in batches (UNWIND with
+ * parameters, one query per label combination), each carrying a temporary label and key (its id in
+ * the file) under a temporary index, so that relationships find their two nodes by index seek; then
+ * the relationships; then the constraints and indexes (populated once, over the loaded data, which is
+ * faster than maintaining them row by row); then the temporary marks and index go. A few batches are
+ * in flight at a time: memory stays flat whatever the graph's size.
+ */
+import type { SchemaItem } from '../core/schema.js';
+import type { BatchProgressEvent } from '../core/vocabulary.js';
+import { NeomigError } from '../errors.js';
+import { readSchema } from '../neo4j/catalog.js';
+import { type Neo4jClient, label } from '../neo4j/client.js';
+import { errorMessage, neo4jCode } from '../neo4j/errors.js';
+import { snapshotElements, type Verified } from './file.js';
+import type { NodeLine, RelationshipLine } from './format.js';
+import { Progress } from './progress.js';
+import { decodeProperties } from './values.js';
+
+const TEMP_LABEL = 'NeomigRestore__';
+const TEMP_KEY = 'neomigRestoreId';
+const TEMP_INDEX = 'neomig_restore_id';
+export const DEFAULT_RESTORE_BATCH = 5_000;
+/** node batches written at once; relationship batches go one at a time (two at once lock the same nodes) */
+const NODE_BATCHES_IN_FLIGHT = 2;
+
+export interface Emptied {
+  nodesDeleted: number;
+  constraintsDropped: string[];
+  indexesDropped: string[];
+}
+
+/** Deletes every node but neomig's lock (held by this run) and every constraint and index but neomig's
+ *  own and the LOOKUP ones (the schema step reconciles those with the snapshot's). */
+export async function emptyDatabase(client: Neo4jClient, lockLabel: string): Promise<Emptied> {
+  const session = client.session();
+  let nodesDeleted = 0;
+  try {
+    const result = await client.implicit(session, `MATCH (n) WHERE NOT n:${label(lockLabel)} CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`);
+    nodesDeleted = result.summary.counters.updates().nodesDeleted;
+  } finally {
+    await session.close();
+  }
+  const constraints = (await client.rows("SHOW CONSTRAINTS YIELD name WHERE NOT name STARTS WITH 'neomig_' RETURN name", {}, 'read'))
+    .map((r) => String(r['name']));
+  const indexes = (await client.rows(
+    "SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL AND NOT name STARTS WITH 'neomig_' RETURN name",
+    {}, 'read',
+  )).map((r) => String(r['name']));
+  for (const name of constraints) await client.query(`DROP CONSTRAINT ${quote(name)} IF EXISTS`);
+  for (const name of indexes) await client.query(`DROP INDEX ${quote(name)} IF EXISTS`);
+  return { nodesDeleted, constraintsDropped: constraints, indexesDropped: indexes };
+}
+
+export interface Loaded {
+  nodes: number;
+  relationships: number;
+  schema: number;
+  elapsedMs: number;
+}
+
+export async function loadSnapshot(
+  client: Neo4jClient,
+  file: string,
+  verified: Verified,
+  options: { batchSize?: number; progress?: (event: BatchProgressEvent) => void } = {},
+): Promise<Loaded> {
+  const started = performance.now();
+  const size = options.batchSize ?? DEFAULT_RESTORE_BATCH;
+  const { manifest } = verified;
+  await client.query(`CREATE INDEX ${TEMP_INDEX} IF NOT EXISTS FOR (n:${TEMP_LABEL}) ON (n.${TEMP_KEY})`);
+  await client.autoCommit('CALL db.awaitIndexes(300)');
+
+  const nodeProgress = new Progress('restore', 'nodes', manifest.nodes, options.progress);
+  const relProgress = new Progress('restore', 'relationships', manifest.relationships, options.progress);
+  nodeProgress.start();
+  const inFlight: Promise<void>[] = [];
+  let nodes: NodeLine[] = [];
+  let rels: RelationshipLine[] = [];
+  let phase: 'nodes' | 'relationships' = 'nodes';
+  const sendNodes = async () => {
+    const batch = nodes;
+    nodes = [];
+    inFlight.push(writeNodes(client, batch).then(() => nodeProgress.add(batch.length)));
+    if (inFlight.length >= NODE_BATCHES_IN_FLIGHT) await inFlight.shift();
+  };
+  for await (const line of snapshotElements(file)) {
+    if ('n' in line) {
+      nodes.push(line);
+      if (nodes.length >= size) await sendNodes();
+      continue;
+    }
+    if (phase === 'nodes') {
+      // every node is in before the first relationship looks for its ends
+      if (nodes.length > 0) await sendNodes();
+      await Promise.all(inFlight.splice(0));
+      nodeProgress.done();
+      relProgress.start();
+      phase = 'relationships';
+    }
+    rels.push(line as RelationshipLine);
+    if (rels.length >= size) {
+      await writeRelationships(client, rels);
+      relProgress.add(rels.length);
+      rels = [];
+    }
+  }
+  if (phase === 'nodes') {
+    if (nodes.length > 0) await sendNodes();
+    await Promise.all(inFlight.splice(0));
+    nodeProgress.done();
+    relProgress.start();
+  }
+  if (rels.length > 0) {
+    await writeRelationships(client, rels);
+    relProgress.add(rels.length);
+  }
+  relProgress.done();
+
+  await recreateSchema(client, file, verified.schema);
+  const session = client.session();
+  try {
+    await client.implicit(session, `MATCH (n:${TEMP_LABEL}) CALL (n) { REMOVE n:${TEMP_LABEL}, n.${TEMP_KEY} } IN TRANSACTIONS OF 10000 ROWS`);
+  } finally {
+    await session.close();
+  }
+  await client.query(`DROP INDEX ${TEMP_INDEX} IF EXISTS`);
+  return { nodes: manifest.nodes, relationships: manifest.relationships, schema: verified.schema.length, elapsedMs: performance.now() - started };
+}
+
+/** One query per label combination (labels cannot be parameters on every supported server). */
+async function writeNodes(client: Neo4jClient, batch: NodeLine[]): Promise<void> {
+  const groups = groupBy(batch, (n) => n.l.join('\u0000'));
+  await client.writeTransaction(async (run) => {
+    for (const rows of groups.values()) {
+      const labels = rows[0]!.l.map((l) => `:${quote(l)}`).join('');
+      await run(`UNWIND $rows AS row CREATE (n:${TEMP_LABEL}${labels} {${TEMP_KEY}: row.id}) SET n += row.p`, {
+        rows: rows.map((n) => ({ id: n.n, p: decodeProperties(n.p) })),
+      });
+    }
+  });
+}
+
+async function writeRelationships(client: Neo4jClient, batch: RelationshipLine[]): Promise<void> {
+  const groups = groupBy(batch, (r) => r.t);
+  await client.writeTransaction(async (run) => {
+    for (const [type, rows] of groups) {
+      await run(
+        `UNWIND $rows AS row
+         MATCH (a:${TEMP_LABEL} {${TEMP_KEY}: row.a}) MATCH (b:${TEMP_LABEL} {${TEMP_KEY}: row.b})
+         CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p`,
+        { rows: rows.map((r) => ({ a: r.a, b: r.b, p: decodeProperties(r.p) })) },
+      );
+    }
+  });
+}
+
+/** The snapshot's constraints and indexes, with the statements the server gave; LOOKUP indexes are made
+ *  to match (a fresh database has two, which the snapshot may have dropped or renamed). */
+async function recreateSchema(client: Neo4jClient, file: string, items: SchemaItem[]): Promise<void> {
+  const lookups = (await readSchema(client)).filter((i) => i.type === 'LOOKUP');
+  const wanted = items.filter((i) => i.type === 'LOOKUP');
+  for (const live of lookups) {
+    if (!wanted.some((w) => w.name === live.name && w.entityType === live.entityType)) await client.query(`DROP INDEX ${quote(live.name)} IF EXISTS`);
+  }
+  for (const item of items) {
+    if (item.type === 'LOOKUP' && lookups.some((l) => l.name === item.name && l.entityType === item.entityType)) continue;
+    if (!item.createStatement) continue;
+    try {
+      await client.query(item.createStatement);
+    } catch (e) {
+      throw new NeomigError('MIGRATION_FAILED', `${file}: recreating ${item.kind} ${item.name} failed: ${errorMessage(e)}`, {
+        file,
+        neo4jCode: neo4jCode(e),
+        hint: `The data is loaded; create it by hand (${item.createStatement}) or fix the cause and restore again.`,
+      });
+    }
+  }
+  await client.autoCommit('CALL db.awaitIndexes(300)');
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function quote(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
