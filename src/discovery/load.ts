@@ -8,6 +8,7 @@ import { groupStatements } from '../core/grouping.js';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
 import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
 import { compareVersions } from '../core/version.js';
+import { compareRepeatables } from '../core/repeatable.js';
 import { listFiles } from './files.js';
 import { importMigrationModule } from './typescript.js';
 
@@ -19,9 +20,9 @@ export interface DiscoveryOptions {
 }
 
 /**
- * Reads every migration under `dir` (sub-folders included) into the core's types, sorted by version.
- * Malformed names, duplicate versions, orphan downs and bad metadata are MIGRATION_FILE errors naming
- * the files.
+ * Reads every migration under `dir` (sub-folders included) into the core's types, sorted by version,
+ * repeatables (`R__`) after them in description order. Malformed names, duplicate versions, orphan
+ * downs and bad metadata are MIGRATION_FILE errors naming the files.
  */
 export async function loadMigrations(dir: string, options: DiscoveryOptions = {}): Promise<LocalMigration[]> {
   if (!existsSync(dir)) {
@@ -40,10 +41,13 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
     const role = named.role;
     const clash = slot[role] ?? (role === 'module' ? (slot.up ?? slot.down) : slot.module);
     if (clash) {
-      throw new NeomigError('MIGRATION_FILE', `${clash.file} and ${named.file} both have version ${named.version}`, {
+      const what = named.repeatable ? `the repeatable key ${named.version}` : `version ${named.version}`;
+      throw new NeomigError('MIGRATION_FILE', `${clash.file} and ${named.file} both have ${what}`, {
         file: named.file,
         version: named.version,
-        hint: 'Give one of them another version; every version must be unique.',
+        hint: named.repeatable
+          ? 'Rename one of them; every repeatable needs its own description.'
+          : 'Give one of them another version; every version must be unique.',
       });
     }
     slot[role] = named;
@@ -52,17 +56,39 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
 
   const migrations: LocalMigration[] = [];
   for (const [version, slot] of byVersion) {
-    if (slot.module) migrations.push(await loadModule(dir, slot.module, options));
-    else if (slot.up) migrations.push(await loadCypher(dir, slot.up, slot.down, options));
+    let m: LocalMigration;
+    if (slot.module) m = await loadModule(dir, slot.module, options);
+    else if (slot.up) m = await loadCypher(dir, slot.up, slot.down, options);
     else {
-      throw new NeomigError('MIGRATION_FILE', `${slot.down!.file} is a down script with no up script for version ${version}`, {
+      throw new NeomigError('MIGRATION_FILE', `${slot.down!.file} is a down script with no up script for ${slot.down!.repeatable ? 'the repeatable ' : 'version '}${version}`, {
         file: slot.down!.file,
         version,
         hint: 'Add the matching up file, or delete the orphan down file.',
       });
     }
+    migrations.push((slot.module ?? slot.up)!.repeatable ? asRepeatable(m) : m);
   }
-  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+  return migrations.sort(byRunOrder);
+}
+
+/** Versions in semver order, then repeatables in description order. */
+function byRunOrder(a: LocalMigration, b: LocalMigration): number {
+  if (a.repeatable || b.repeatable) {
+    return a.repeatable && b.repeatable ? compareRepeatables(a.version, b.version) : a.repeatable ? 1 : -1;
+  }
+  return compareVersions(a.version, b.version);
+}
+
+/** A repeatable runs after every versioned migration, so it has nothing to depend on. */
+function asRepeatable(m: LocalMigration): LocalMigration {
+  if (m.meta.dependsOn.length) {
+    throw new NeomigError('MIGRATION_FILE', `${m.up.file}: a repeatable migration takes no dependsOn`, {
+      file: m.up.file,
+      version: m.version,
+      hint: 'Repeatables run after every versioned migration of a run; remove dependsOn.',
+    });
+  }
+  return { ...m, repeatable: true };
 }
 
 // Read synchronously on purpose: hundreds of small files cost four thread-pool hops each with

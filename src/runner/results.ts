@@ -25,7 +25,8 @@ export function emptyResult(command: 'up' | 'down', dryRun: boolean, plan: Plan)
 export function pendingOf(states: MigrationState[], appliedNow: string[]): string[] {
   const now = new Set(appliedNow);
   return states
-    .filter((s) => s.local && (s.status === 'pending' || (s.status === 'failed' && leftNothing(s.applied?.partialChanges))) && !now.has(s.version))
+    .filter((s) => s.local && (s.status === 'pending' || s.status === 'outdated' || (s.status === 'failed' && leftNothing(s.applied?.partialChanges))))
+    .filter((s) => !now.has(s.version))
     .map((s) => s.version);
 }
 

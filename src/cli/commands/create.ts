@@ -43,7 +43,8 @@ export function createMigration(req: CreateRequest): CreateResult {
   const existing = readdirSync(req.dir)
     .filter((name) => statSync(path.join(req.dir, name)).isFile())
     .map((name) => parseMigrationFileName(name))
-    .filter((p) => p !== null);
+    .filter((p) => p !== null)
+    .filter((p) => !p.repeatable);
 
   let version: string;
   if (req.version !== undefined) {

@@ -60,6 +60,8 @@ export function stateJson(m: MigrationState): Record<string, unknown> {
   const a = m.applied;
   return {
     version: m.version,
+    /** `repeatable` for an R__ migration (version holds its key), else `versioned` */
+    kind: m.repeatable ? 'repeatable' : 'versioned',
     description: m.description,
     type: m.local?.type ?? a?.type ?? null,
     status: m.status,
