@@ -12,7 +12,9 @@ export type ValueKind =
   | { type: 'number'; integer?: boolean; min?: number }
   | { type: 'enum'; values: readonly string[] }
   /** a list of strings; as text (env var), comma-separated */
-  | { type: 'list'; pattern?: RegExp; patternHint?: string };
+  | { type: 'list'; pattern?: RegExp; patternHint?: string }
+  /** names to strings (numbers and booleans are taken as their text); keys must match `pattern` */
+  | { type: 'map'; pattern: RegExp; patternHint: string };
 
 export interface Setting {
   /** dotted key within an environment (top level or `environments.<name>`) */
@@ -39,6 +41,8 @@ export const ENV = {
   config: 'NEOMIG_CONFIG',
   /** environment name, like --env */
   environment: 'NEOMIG_ENV',
+  /** prefix of the variables that set placeholders: NEOMIG_PLACEHOLDER_LABEL sets ${label} */
+  placeholderPrefix: 'NEOMIG_PLACEHOLDER_',
 } as const;
 
 export const SETTINGS: readonly Setting[] = [
@@ -74,6 +78,12 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'lock.timeoutSeconds', kind: { type: 'number', min: 0 }, env: 'NEOMIG_LOCK_TIMEOUT', flag: 'lock-timeout' },
   { key: 'lock.ttlSeconds', kind: { type: 'number', min: 1 } },
   { key: 'lock.heartbeatSeconds', kind: { type: 'number', min: 0.1 } },
+  {
+    key: 'placeholders',
+    kind: { type: 'map', pattern: /^[A-Za-z_][\w.-]*$/, patternHint: 'a placeholder name is a letter or `_` followed by letters, digits, `_`, `.` or `-`' },
+  },
+  { key: 'placeholdersInStrings', kind: { type: 'list' }, env: 'NEOMIG_PLACEHOLDERS_IN_STRINGS' },
+  { key: 'templates', kind: { type: 'string' }, env: 'NEOMIG_TEMPLATES' },
   { key: 'labels.history', kind: LABEL },
   { key: 'labels.audit', kind: LABEL },
   { key: 'labels.lock', kind: LABEL },
@@ -124,6 +134,16 @@ export function checkValue(kind: ValueKind, value: unknown): string | null {
       return typeof value[bad] === 'string'
         ? `item ${bad + 1} is not valid: ${kind.patternHint ?? `must match ${kind.pattern}`}`
         : `item ${bad + 1}: expected a string, got ${describeType(value[bad])}`;
+    }
+    case 'map': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return `expected an object of names and values, got ${describeType(value)}`;
+      }
+      for (const [name, v] of Object.entries(value)) {
+        if (!kind.pattern.test(name)) return `key '${name}' is not valid: ${kind.patternHint}`;
+        if (!['string', 'number', 'boolean'].includes(typeof v)) return `'${name}': expected a string, got ${describeType(v)}`;
+      }
+      return null;
     }
   }
 }

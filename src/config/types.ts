@@ -57,6 +57,13 @@ export interface EnvironmentConfig extends ConnectionConfig {
   installedBy?: string;
   lock?: LockConfig;
   labels?: LabelsConfig;
+  /** values of `${name}` placeholders in Cypher migrations; an environment's entries override these
+   *  one by one, and NEOMIG_PLACEHOLDER_<NAME> overrides both */
+  placeholders?: Record<string, string | number | boolean>;
+  /** placeholder names also replaced inside string literals (`*`: all); elsewhere they stay as written */
+  placeholdersInStrings?: string[];
+  /** folder of team templates for `neomig create` (relative to the config file); see README "Templates" */
+  templates?: string;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -89,4 +96,9 @@ export interface ResolvedConfig {
   installedBy: string;
   lock: Required<LockConfig>;
   labels: Required<LabelsConfig>;
+  /** placeholder values: config, environment and NEOMIG_PLACEHOLDER_* merged (env-only ones keyed as in the variable) */
+  placeholders: Record<string, string>;
+  placeholdersInStrings: string[];
+  /** absolute path of the templates folder, if one is configured */
+  templatesDir: string | null;
 }

@@ -4,6 +4,7 @@ import { NeomigError } from '../errors.js';
 import { checksumSource, checksumStatements } from '../core/checksum.js';
 import { type ParsedFileName, parseMigrationFileName } from '../core/filename.js';
 import { readScript } from '../core/dialect.js';
+import { type PlaceholderContext, mayHavePlaceholders, substitutePlaceholders } from '../core/placeholders.js';
 import { groupStatements } from '../core/grouping.js';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
 import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
@@ -17,6 +18,8 @@ export interface DiscoveryOptions {
   defaultTransaction?: TransactionMode;
   /** schema-mode procedures from the config, added to each migration's own `schemaProcedures` */
   schemaProcedures?: readonly string[];
+  /** fills `${name}` in Cypher statements (the text and checksum stay as written; core/placeholders.ts) */
+  placeholders?: PlaceholderContext;
 }
 
 /**
@@ -97,13 +100,23 @@ async function readText(dir: string, file: string): Promise<string> {
   return readFileSync(path.join(dir, file), 'utf8').replace(/^\uFEFF/, '');
 }
 
-/** Reads a Cypher script and checks up front that its statements can be grouped as asked. */
+/**
+ * Reads a Cypher script and checks up front that its statements can be grouped as asked. With
+ * placeholders, the statements are those of the filled text (what runs, what a dry run shows); `text`
+ * and the checksum stay those of the file as written, so every environment records the same.
+ */
 export function cypherScript(
   file: string,
   text: string,
   meta: Pick<MigrationMeta, 'transaction' | 'schemaProcedures'>,
+  fill?: { version: string; placeholders?: PlaceholderContext },
 ): { script: CypherScript; checksum: string } {
-  const { statements, checksumParts } = readScript(text, file, { schemaProcedures: meta.schemaProcedures });
+  const options = { schemaProcedures: meta.schemaProcedures };
+  const { statements: written, checksumParts } = readScript(text, file, options);
+  let statements = written;
+  if (fill?.placeholders && mayHavePlaceholders(text)) {
+    statements = readScript(substitutePlaceholders(text, file, fill.version, fill.placeholders), file, options).statements;
+  }
   groupStatements(statements, meta.transaction, file);
   return { script: { kind: 'cypher', file, text, statements }, checksum: checksumStatements(checksumParts) };
 }
@@ -111,8 +124,9 @@ export function cypherScript(
 async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName | undefined, options: DiscoveryOptions): Promise<LocalMigration> {
   const upText = await readText(dir, up.file);
   const meta = withDefaults(parseCypherMetadata(upText, up.file), hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
-  const { script: upScript, checksum } = cypherScript(up.file, upText, meta);
-  const downRead = down ? cypherScript(down.file, await readText(dir, down.file), meta) : undefined;
+  const fill = { version: up.version, placeholders: options.placeholders };
+  const { script: upScript, checksum } = cypherScript(up.file, upText, meta, fill);
+  const downRead = down ? cypherScript(down.file, await readText(dir, down.file), meta, fill) : undefined;
   const downScript = downRead?.script;
   return {
     version: up.version,

@@ -11,6 +11,7 @@ import { TsStepTransactions } from '../neo4j/ts-step.js';
 import { createContext } from './context.js';
 import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
+import type { FillText } from './placeholders.js';
 import type { Counters, FailureReport, StepReport } from './types.js';
 
 /** A step failed; carries what a user needs to know, including what became of its partial changes. */
@@ -35,6 +36,8 @@ export class StepRunner {
     private readonly history: HistoryStore,
     private readonly events: Events,
     private readonly migrationsDir: string,
+    /** fills `${name}` placeholders in a down's text (recorded or local) before it runs */
+    private readonly fill?: FillText,
   ) {}
 
   /**
@@ -150,7 +153,8 @@ export class StepRunner {
     const started = performance.now();
     let counters: Counters;
     if (source.kind === 'cypher') {
-      const statements = buildStatements(source.text, source.file, { schemaProcedures: source.schemaProcedures });
+      const text = this.fill ? this.fill(source.text, source.file, version) : source.text;
+      const statements = buildStatements(text, source.file, { schemaProcedures: source.schemaProcedures });
       const groups = groupStatements(statements, source.transaction, source.file);
       counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
     } else {
