@@ -93,6 +93,18 @@ export function migrationFileNames(version: string, description: string, kind: M
   if (normalized === null) {
     throw new NeomigError('USAGE', `"${version}" is not a version`, { hint: 'Use a version like 1.3.0' });
   }
+  const base = `V${normalized}__${fileSlug(description)}`;
+  return kind === 'cypher' ? [`${base}.up.cypher`, `${base}.down.cypher`] : [`${base}.ts`];
+}
+
+/** The file names `neomig create --repeatable` writes: `R__<slug>.cypher` with `R__<slug>.down.cypher`, or `R__<slug>.ts`. */
+export function repeatableFileNames(description: string, kind: MigrationType): string[] {
+  const base = `${REPEATABLE_PREFIX}${fileSlug(description)}`;
+  return kind === 'cypher' ? [`${base}.cypher`, `${base}.down.cypher`] : [`${base}.ts`];
+}
+
+/** A description as a file name part: lower case, ASCII letters and digits, `_` between words. */
+export function fileSlug(description: string): string {
   const slug = description
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '') // so "Ändere" keeps its letters as "andere"
@@ -104,8 +116,7 @@ export function migrationFileNames(version: string, description: string, kind: M
       hint: 'Describe the change, e.g. neomig create "add books index"',
     });
   }
-  const base = `V${normalized}__${slug}`;
-  return kind === 'cypher' ? [`${base}.up.cypher`, `${base}.down.cypher`] : [`${base}.ts`];
+  return slug;
 }
 
 /** A file name's description part as shown: `_` as a space. */

@@ -3,10 +3,11 @@ import { Option, type Command } from 'commander';
 import { action, requireConfirmation, type CliState } from '../context.js';
 import { addCommonOptions, dryRunOption, lockTimeoutOption, positiveInteger, yesOption } from '../options.js';
 import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
-import { examples, parseTarget, presentRun } from './shared.js';
+import { examples, parseTarget, presentRun, targetOption } from './shared.js';
 
 interface DownCliOptions extends TrustCliOptions {
   to?: string;
+  target?: string;
   steps?: number;
   all?: boolean;
   dryRun?: boolean;
@@ -18,6 +19,7 @@ export function registerDown(program: Command, state: CliState): void {
     .command('down')
     .description('reverse applied migrations, newest first (default: one step)')
     .addOption(new Option('--to <version>', 'reverse down to this version, which stays applied (also: current, latest, next)').conflicts(['steps', 'all']))
+    .addOption(targetOption('reverse down to this version, which stays applied').conflicts(['steps', 'all']))
     .addOption(new Option('--steps <n>', 'reverse this many migrations').argParser(positiveInteger).conflicts(['all']))
     .addOption(new Option('--all', 'reverse every applied migration'))
     .addOption(dryRunOption('print which migrations would be reversed, with every down statement; change nothing'))
@@ -29,11 +31,13 @@ export function registerDown(program: Command, state: CliState): void {
       'neomig down                      # reverse the newest migration',
       'neomig down --to 1.0.0 --dry-run # show what reversing to 1.0.0 would run',
       'neomig down --steps 2 --env production --yes',
+      'neomig down --target 1.0.0 --yes          # --target is --to',
+      'neomig down --all --dry-run                # repeatables (R__) first, then every version',
       'neomig down --trust-recorded 1.4.0 --trust-reason "reviewed the recorded down in PR 812"',
     ))
     .action(action<DownCliOptions>('down', state, async (ctx) => {
       const o = ctx.options;
-      const to = parseTarget(o.to);
+      const to = parseTarget(o.to, o.target);
       const config = await ctx.config();
       if (!o.dryRun) requireConfirmation(config, o.yes, 'down');
       const migrator = await ctx.migrator();

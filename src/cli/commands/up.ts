@@ -3,10 +3,11 @@ import { Option, type Command } from 'commander';
 import { action, type CliState } from '../context.js';
 import { addCommonOptions, dryRunOption, lockTimeoutOption } from '../options.js';
 import { type TrustCliOptions, trustOf, trustOptions } from '../trust-options.js';
-import { examples, parseTarget, presentRun } from './shared.js';
+import { examples, parseTarget, presentRun, targetOption } from './shared.js';
 
 interface UpCliOptions extends TrustCliOptions {
   to?: string;
+  target?: string;
   dryRun?: boolean;
 }
 
@@ -15,7 +16,9 @@ export function registerUp(program: Command, state: CliState): void {
     .command('up')
     .description('apply pending migrations in order; on failure, reverse what this run applied (atomic)')
     .option('--to <version>', 'stop after this version (also: current, latest, next)')
+    .addOption(targetOption('stop after this version'))
     .addOption(dryRunOption())
+    .addOption(new Option('--out-of-order', 'also apply pending versions lower than the highest applied one (config outOfOrder, env NEOMIG_OUT_OF_ORDER)'))
     .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
     .addOption(lockTimeoutOption());
   for (const option of trustOptions()) cmd.addOption(option);
@@ -23,10 +26,11 @@ export function registerUp(program: Command, state: CliState): void {
     .addHelpText('after', examples(
       'neomig up',
       'neomig up --to 1.4.0 --dry-run',
+      'neomig up --target 1.4.0 --out-of-order   # Flyway spellings: also apply a lower version merged late',
       'NEO4J_PASSWORD=*** neomig up --env production --json --lock-timeout 300',
     ))
     .action(action<UpCliOptions>('up', state, async (ctx) => {
-      const to = parseTarget(ctx.options.to);
+      const to = parseTarget(ctx.options.to, ctx.options.target);
       const migrator = await ctx.migrator();
       return presentRun(() => migrator.up({ to, dryRun: ctx.options.dryRun === true, ...trustOf(ctx.options) }), ctx.output);
     }));
