@@ -124,7 +124,7 @@ function typeLabel(type: string | undefined, wide: boolean): string {
 /** What is odd about a version, in words: drift, missing file, out of order, failure state. */
 export function notes(m: MigrationState): string[] {
   const out: string[] = [];
-  if (m.status === 'outdated') out.push('changed: up runs it again');
+  if (m.status === 'outdated') out.push('file changed');
   else if (m.checksumChanged) out.push('checksum changed');
   if (m.repeatable && !m.local?.down && !m.applied?.downScript) out.push('no down');
   if (m.fileMissing) out.push('file missing');
