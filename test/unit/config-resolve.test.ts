@@ -40,6 +40,9 @@ describe('resolveConfig: defaults', () => {
       installedBy: expect.stringMatching(/^.+@.+$/),
       lock: { mode: 'wait', timeoutSeconds: 60, ttlSeconds: 60, heartbeatSeconds: 10 },
       labels: { history: 'SchemaVersion', audit: 'SchemaVersionEvent', lock: 'NeomigLock' },
+      placeholders: {},
+      placeholdersInStrings: [],
+      templatesDir: null,
     });
   });
 
