@@ -16,6 +16,7 @@ export function registerStatus(program: Command, state: CliState): void {
       'neomig status',
       'neomig status --wide | less -S',
       'neomig info --env staging --json | jq \'.migrations[] | select(.status == "pending")\'',
+      'neomig status --json | jq \'.migrations[] | select(.kind == "repeatable") | {version, status}\'  # applied, pending, outdated',
     ))
     .action(action<{ wide?: boolean }>('status', state, async (ctx) => {
       const migrator = await ctx.migrator();
