@@ -10,7 +10,7 @@
  *   npm run bench -- --quick --compare ../main   # also another built checkout's CLI, e.g. before/after
  *
  * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
- * splitter. neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped
+ * splitter, placeholders (discovery with `${label}` filled against the values written in). neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped
  * with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { type JvmTool, prepareNeo4jMigrations } from './bench/neo4j-migrations.j
 import { goals, table, type Series } from './bench/report.js';
 import { roundTripsPerMigration } from './bench/roundtrips.js';
 import { splitterBench } from './bench/splitter.js';
+import { placeholdersBench } from './bench/placeholders.js';
 import { rotate } from './bench/stats.js';
 import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
@@ -47,9 +48,10 @@ const allWorkloads = [
   `validate-${readSize}`,
   'roundtrips',
   'splitter',
+  'placeholders',
 ];
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
-const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter'].includes(o));
+const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter', 'placeholders'].includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
   process.exit(2);
@@ -164,6 +166,7 @@ try {
       results.forEach((r, i) =>
         notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.all.map((x) => x.toFixed(2)).join(' ')})`));
     } else if (name === 'splitter') notes.push(splitterBench());
+    else if (name === 'placeholders') notes.push(await placeholdersBench());
   }
 } finally {
   await driver.close();
