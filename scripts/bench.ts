@@ -13,8 +13,9 @@
  * splitter, preflight (up with vs --no-preflight on data-100; `--only preflight`), fingerprints (up of 100
  * migrations with fingerprints on vs off, see bench/fingerprints.ts), snapshot (snapshot and restore of
  * NEOMIG_BENCH_SNAPSHOT_NODES nodes, default 1,000,000, and twice as many relationships; see
- * bench/snapshot.ts). neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and
- * skipped with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
+ * bench/snapshot.ts), placeholders (discovery with `${label}` filled against the values written in).
+ * neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped with a message
+ * when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,7 @@ import { roundTripsPerMigration } from './bench/roundtrips.js';
 import { snapshotBench } from './bench/snapshot.js';
 import { splitterBench } from './bench/splitter.js';
 import { fingerprintsBench } from './bench/fingerprints.js';
+import { placeholdersBench } from './bench/placeholders.js';
 import { rotate } from './bench/stats.js';
 import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
@@ -56,9 +58,10 @@ const allWorkloads = [
   'preflight',
   'fingerprints',
   'snapshot',
+  'placeholders',
 ];
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
-const named = ['roundtrips', 'splitter', 'preflight', 'fingerprints', 'snapshot'];
+const named = ['roundtrips', 'splitter', 'preflight', 'fingerprints', 'snapshot', 'placeholders'];
 const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !named.includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
@@ -177,6 +180,7 @@ try {
     else if (name === 'preflight') notes.push(await preflightBench(server, driver, setOf('data', 100), paths, rounds, log));
     else if (name === 'fingerprints') notes.push(...(await fingerprintsBench({ repo, root, server, driver, rounds, log })));
     else if (name === 'snapshot') notes.push(...(await snapshotBench(repo, server, driver, log)));
+    else if (name === 'placeholders') notes.push(await placeholdersBench());
   }
 } finally {
   await driver.close();

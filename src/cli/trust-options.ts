@@ -1,6 +1,7 @@
 /** `--trust-recorded <version...>` and `--trust-reason <text>`, shared by down, up and dev. */
 import { Option } from 'commander';
 import { NeomigError } from '../errors.js';
+import { isRepeatableKey } from '../core/repeatable.js';
 import { parseVersion } from '../core/version.js';
 
 export interface TrustCliOptions {
@@ -23,7 +24,8 @@ export function trustOptions(): Option[] {
 export function trustOf(o: TrustCliOptions): { trustRecorded?: string[]; trustReason?: string } {
   if (!o.trustRecorded) return {};
   const trustRecorded = o.trustRecorded.map((raw) => {
-    const v = parseVersion(raw);
+    // a repeatable is named by its key (R__refresh_views)
+    const v = isRepeatableKey(raw) ? raw : parseVersion(raw);
     if (v === null) {
       throw new NeomigError('USAGE', `--trust-recorded ${raw}: not a version`, {
         hint: 'Give the version whose recorded down you reviewed, e.g. 1.2.0.',

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { NeomigError } from '../errors.js';
 import type { EnvironmentConfig, NeomigConfig, ResolvedConfig } from './types.js';
+import { envKey } from '../core/placeholders.js';
 import { ENV, SETTINGS, parseText } from './settings.js';
 
 export const DEFAULTS = {
@@ -106,7 +107,23 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
     preflight: pick('preflight', DEFAULTS.preflight),
     check: { ...DEFAULTS.check, ...merged.check },
     snapshot: { ...DEFAULTS.snapshot, ...merged.snapshot, dir: path.resolve(input.baseDir, merged.snapshot?.dir ?? DEFAULTS.snapshot.dir) },
+    placeholders: placeholdersOf(merged.placeholders ?? {}, processEnv),
+    placeholdersInStrings: [...(merged.placeholdersInStrings ?? [])],
+    templatesDir: merged.templates === undefined ? null : path.resolve(input.baseDir, merged.templates),
   };
+}
+
+/** The config's placeholder values as text, with NEOMIG_PLACEHOLDER_<NAME> variables over them (the
+ *  variable's <NAME> is the name upper-cased, `.` and `-` as `_`; one with no config entry is kept as <NAME>). */
+function placeholdersOf(fromConfig: Record<string, string | number | boolean>, processEnv: Record<string, string | undefined>): Record<string, string> {
+  const values: Record<string, string> = Object.fromEntries(Object.entries(fromConfig).map(([k, v]) => [k, String(v)]));
+  for (const [variable, value] of Object.entries(processEnv)) {
+    if (!variable.startsWith(ENV.placeholderPrefix) || value === undefined) continue;
+    const key = variable.slice(ENV.placeholderPrefix.length);
+    const same = Object.keys(values).filter((name) => envKey(name) === key);
+    for (const name of same.length ? same : [key]) values[name] = value;
+  }
+  return values;
 }
 
 /** Settings given as environment variables (NEO4J_* and NEOMIG_*); empty variables count as unset. */
@@ -133,7 +150,7 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer) as [keyof EnvironmentConfig, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'lock' || key === 'labels' || key === 'check' || key === 'snapshot') {
+      if (key === 'lock' || key === 'labels' || key === 'check' || key === 'snapshot' || key === 'placeholders') {
         (merged as Record<string, unknown>)[key] = { ...merged[key], ...definedOnly(value as Record<string, unknown>) };
       } else {
         (merged as Record<string, unknown>)[key] = value;
@@ -143,11 +160,12 @@ function mergeLayers(layers: EnvironmentConfig[]): EnvironmentConfig {
   return merged;
 }
 
-/** Makes `migrations` absolute against the folder its layer is relative to. */
+/** Makes `migrations` and `templates` absolute against the folder their layer is relative to. */
 function withAbsoluteMigrations(layer: EnvironmentConfig, dir: string): EnvironmentConfig {
   const out = layer.migrations === undefined ? layer : { ...layer, migrations: path.resolve(dir, layer.migrations) };
-  // the snapshot folder too, against the same folder
-  return layer.snapshot?.dir === undefined ? out : { ...out, snapshot: { ...layer.snapshot, dir: path.resolve(dir, layer.snapshot.dir) } };
+  // the snapshot and templates folders too, against the same folder
+  const withSnapshot = layer.snapshot?.dir === undefined ? out : { ...out, snapshot: { ...layer.snapshot, dir: path.resolve(dir, layer.snapshot.dir) } };
+  return withSnapshot.templates === undefined ? withSnapshot : { ...withSnapshot, templates: path.resolve(dir, withSnapshot.templates) };
 }
 
 function definedOnly(o: Record<string, unknown>): Record<string, unknown> {

@@ -12,7 +12,9 @@ export type ValueKind =
   | { type: 'number'; integer?: boolean; min?: number }
   | { type: 'enum'; values: readonly string[] }
   /** a list of strings; as text (env var), comma-separated */
-  | { type: 'list'; pattern?: RegExp; patternHint?: string };
+  | { type: 'list'; pattern?: RegExp; patternHint?: string }
+  /** names to strings (numbers and booleans are taken as their text); keys must match `pattern` */
+  | { type: 'map'; pattern: RegExp; patternHint: string };
 
 export interface Setting {
   /** dotted key within an environment (top level or `environments.<name>`) */
@@ -39,6 +41,8 @@ export const ENV = {
   config: 'NEOMIG_CONFIG',
   /** environment name, like --env */
   environment: 'NEOMIG_ENV',
+  /** prefix of the variables that set placeholders: NEOMIG_PLACEHOLDER_LABEL sets ${label} */
+  placeholderPrefix: 'NEOMIG_PLACEHOLDER_',
 } as const;
 
 export const SETTINGS: readonly Setting[] = [
@@ -53,7 +57,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'database', kind: { type: 'string' }, env: 'NEO4J_DATABASE', flag: 'database' },
   { key: 'connectionTimeoutMs', kind: { type: 'number', integer: true, min: 1 } },
   { key: 'migrations', kind: { type: 'string' }, env: 'NEOMIG_MIGRATIONS', flag: 'migrations' },
-  { key: 'outOfOrder', kind: { type: 'boolean' }, env: 'NEOMIG_OUT_OF_ORDER' },
+  { key: 'outOfOrder', kind: { type: 'boolean' }, env: 'NEOMIG_OUT_OF_ORDER', flag: 'out-of-order' },
   { key: 'validateOnMigrate', kind: { type: 'boolean' }, env: 'NEOMIG_VALIDATE_ON_MIGRATE' },
   { key: 'atomic', kind: { type: 'boolean' }, env: 'NEOMIG_ATOMIC', flag: 'atomic' },
   { key: 'transaction', kind: { type: 'enum', values: TRANSACTION_MODES } },
@@ -79,6 +83,12 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'lock.heartbeatSeconds', kind: { type: 'number', min: 0.1 } },
   { key: 'preflight', kind: { type: 'boolean' }, env: 'NEOMIG_PREFLIGHT', flag: 'preflight' },
   { key: 'check.unbatchedRowLimit', kind: { type: 'number', integer: true, min: 1 }, env: 'NEOMIG_UNBATCHED_ROW_LIMIT' },
+  {
+    key: 'placeholders',
+    kind: { type: 'map', pattern: /^[A-Za-z_][\w.-]*$/, patternHint: 'a placeholder name is a letter or `_` followed by letters, digits, `_`, `.` or `-`' },
+  },
+  { key: 'placeholdersInStrings', kind: { type: 'list' }, env: 'NEOMIG_PLACEHOLDERS_IN_STRINGS' },
+  { key: 'templates', kind: { type: 'string' }, env: 'NEOMIG_TEMPLATES' },
   { key: 'labels.history', kind: LABEL },
   { key: 'labels.audit', kind: LABEL },
   { key: 'labels.lock', kind: LABEL },
@@ -132,6 +142,16 @@ export function checkValue(kind: ValueKind, value: unknown): string | null {
       return typeof value[bad] === 'string'
         ? `item ${bad + 1} is not valid: ${kind.patternHint ?? `must match ${kind.pattern}`}`
         : `item ${bad + 1}: expected a string, got ${describeType(value[bad])}`;
+    }
+    case 'map': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return `expected an object of names and values, got ${describeType(value)}`;
+      }
+      for (const [name, v] of Object.entries(value)) {
+        if (!kind.pattern.test(name)) return `key '${name}' is not valid: ${kind.patternHint}`;
+        if (!['string', 'number', 'boolean'].includes(typeof v)) return `'${name}': expected a string, got ${describeType(v)}`;
+      }
+      return null;
     }
   }
 }

@@ -92,6 +92,13 @@ export interface EnvironmentConfig extends ConnectionConfig {
   /** this database may be wiped: `neomig verify` may run on it (default false) */
   disposable?: boolean;
   snapshot?: SnapshotConfig;
+  /** values of `${name}` placeholders in Cypher migrations; an environment's entries override these
+   *  one by one, and NEOMIG_PLACEHOLDER_<NAME> overrides both */
+  placeholders?: Record<string, string | number | boolean>;
+  /** placeholder names also replaced inside string literals (`*`: all); elsewhere they stay as written */
+  placeholdersInStrings?: string[];
+  /** folder of team templates for `neomig create` (relative to the config file); see README "Templates" */
+  templates?: string;
 }
 
 export interface NeomigConfig extends EnvironmentConfig {
@@ -133,4 +140,9 @@ export interface ResolvedConfig {
   disposable: boolean;
   /** `dir` absolute */
   snapshot: Required<SnapshotConfig>;
+  /** placeholder values: config, environment and NEOMIG_PLACEHOLDER_* merged (env-only ones keyed as in the variable) */
+  placeholders: Record<string, string>;
+  placeholdersInStrings: string[];
+  /** absolute path of the templates folder, if one is configured */
+  templatesDir: string | null;
 }

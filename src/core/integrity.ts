@@ -10,14 +10,16 @@
  *     V1.0.0__init.down.cypher <sha256 hex>
  *     V1.1.0__backfill.ts <sha256 hex>
  *
- * Lines are ordered by version, then up, down, module, then name: two branches that each add a
- * migration both change the total line and append at the same place, so git reports a conflict.
+ * Lines are ordered by version, then up, down, module, then name; repeatables' `R__`/`U__` files come
+ * after every version, by description, then role: two branches that each add a migration both change
+ * the total line and append at the same place, so git reports a conflict.
  */
 import { createHash } from 'node:crypto';
 import { checksumSource } from './checksum.js';
 import { checksumCypher } from './dialect.js';
 import { parseMigrationFileName } from './filename.js';
 import type { MigrationType, ValidationIssue } from './types.js';
+import { compareRepeatables } from './repeatable.js';
 import { compareVersions } from './version.js';
 
 export const SUM_FILE = 'neomig.sum';
@@ -187,8 +189,10 @@ const ROLE_ORDER = { up: 0, down: 1, module: 2 } as const;
 function compareFiles(a: { file: string }, b: { file: string }): number {
   const pa = safeParse(a.file);
   const pb = safeParse(b.file);
-  if (pa && pb) {
-    const byVersion = compareVersions(pa.version, pb.version);
+  if (pa && pb && Boolean(pa.repeatable) !== Boolean(pb.repeatable)) {
+    return pa.repeatable ? 1 : -1; // repeatables after every version
+  } else if (pa && pb) {
+    const byVersion = pa.repeatable ? compareRepeatables(pa.version, pb.version) : compareVersions(pa.version, pb.version);
     if (byVersion !== 0) return byVersion;
     const byRole = ROLE_ORDER[pa.role] - ROLE_ORDER[pb.role];
     if (byRole !== 0) return byRole;

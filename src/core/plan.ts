@@ -1,6 +1,7 @@
 import { NeomigError } from '../errors.js';
 import { type MigrationState, type Plan, type PlanStep, type Target, leftNothing, remainText } from './types.js';
 import { currentVersion, isInEffect } from './reconcile.js';
+import { runsAgain } from './repeatable.js';
 import { compareVersions, parseVersion } from './version.js';
 import { isoToMillis } from './moment.js';
 
@@ -56,6 +57,7 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
   let candidates = states.filter(
     (s) =>
       s.local &&
+      !s.repeatable &&
       ((s.status === 'pending' && (!s.outOfOrder || options.outOfOrder)) ||
         // its assumptions are evaluated again on every run, wherever it stands
         s.status === 'skipped' ||
@@ -75,6 +77,11 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
       });
     }
     candidates = candidates.filter((s) => compareVersions(s.version, target) <= 0);
+  }
+  // repeatables follow the versioned migrations of every run that goes forward (`--to current` runs nothing)
+  if (to !== 'current') {
+    const repeatables = states.filter((s) => s.repeatable && runsAgain(s, leftNothing(s.applied?.partialChanges)));
+    candidates = to === 'next' ? [...candidates, ...repeatables].slice(0, 1) : [...candidates, ...repeatables];
   }
 
   const steps: PlanStep[] = candidates.map((s) => ({
@@ -100,20 +107,25 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
     inEffect.add(step.version);
   }
 
-  const last = steps.at(-1)?.version ?? null;
+  const last = steps.filter((s) => !s.migration!.repeatable).at(-1)?.version ?? null;
   const targetVersion = last !== null && (current === null || compareVersions(last, current) > 0) ? last : current;
   return { direction: 'up', steps, currentVersion: current, targetVersion };
 }
 
-/** Which applied migrations `down` reverses, newest first, after checking each can be reversed. */
+/**
+ * Which applied migrations `down` reverses, newest first, after checking each can be reversed.
+ * Repeatables are reversed only by `--all`, first (they ran after the versioned ones), in reverse
+ * description order; one without a down stays applied.
+ */
 export function planDown(states: MigrationState[], options: DownPlanOptions = {}): Plan {
   const current = currentVersion(states);
-  const applied = states.filter((s) => s.status === 'applied').reverse();
+  const applied = states.filter((s) => s.status === 'applied' && !s.repeatable).reverse();
   const baseline = states.filter((s) => s.status === 'baseline').map((s) => s.version).at(-1) ?? null;
 
   let chosen: MigrationState[];
   if (options.all) {
-    chosen = applied;
+    const repeatables = states.filter((s) => s.repeatable && (s.status === 'applied' || s.status === 'outdated'));
+    chosen = [...repeatables.filter((s) => s.applied!.downScript !== null).reverse(), ...applied];
   } else if (options.before !== undefined) {
     chosen = appliedAfter(applied, options.before);
   } else if (options.to !== undefined) {
@@ -178,7 +190,7 @@ export function planDown(states: MigrationState[], options: DownPlanOptions = {}
     migration: s.local,
     applied: s.applied,
   }));
-  const remaining = states.filter((s) => isInEffect(s.status) && !removing.has(s.version)).map((s) => s.version);
+  const remaining = states.filter((s) => isInEffect(s.status) && !s.repeatable && !removing.has(s.version)).map((s) => s.version);
   return { direction: 'down', steps, currentVersion: current, targetVersion: remaining.at(-1) ?? null };
 }
 

@@ -1,3 +1,4 @@
+import { isRepeatableKey, reconcileRepeatables } from './repeatable.js';
 import type { AppliedMigration, LocalMigration, MigrationState, MigrationStatus } from './types.js';
 import { compareVersions, maxVersion } from './version.js';
 
@@ -7,10 +8,19 @@ export function isInEffect(status: MigrationStatus): boolean {
 }
 
 /**
- * Joins the migration files with the history into one state per version, sorted by version.
- * Purely a comparison: deciding what to run is plan()'s job, judging drift is validate's.
+ * Joins the migration files with the history into one state per version, sorted by version, then one
+ * per repeatable in description order. Purely a comparison: deciding what to run is plan()'s job,
+ * judging drift is validate's.
  */
 export function reconcile(local: LocalMigration[], applied: AppliedMigration[]): MigrationState[] {
+  const repeatable = (key: string) => isRepeatableKey(key);
+  return [
+    ...reconcileVersions(local.filter((m) => !repeatable(m.version)), applied.filter((a) => !repeatable(a.version))),
+    ...reconcileRepeatables(local.filter((m) => repeatable(m.version)), applied.filter((a) => repeatable(a.version))),
+  ];
+}
+
+function reconcileVersions(local: LocalMigration[], applied: AppliedMigration[]): MigrationState[] {
   const localByVersion = new Map(local.map((m) => [m.version, m]));
   const appliedByVersion = new Map(applied.map((a) => [a.version, a]));
   const baseline = maxVersion(applied.filter((a) => a.status === 'baseline').map((a) => a.version));
@@ -60,5 +70,5 @@ function statusOf(
 
 /** The version the database is at: the highest applied or baseline entry. */
 export function currentVersion(states: MigrationState[]): string | null {
-  return maxVersion(states.filter((s) => isInEffect(s.status)).map((s) => s.version));
+  return maxVersion(states.filter((s) => isInEffect(s.status) && !s.repeatable).map((s) => s.version));
 }

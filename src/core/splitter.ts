@@ -164,7 +164,7 @@ function firstCodeChar(masked: string, from: number, to: number): number {
 }
 
 /** Offset of the closing quote; a backslash escapes whatever follows it. -1 when never closed. */
-function endOfString(text: string, open: number): number {
+export function endOfString(text: string, open: number): number {
   const quote = text[open];
   for (let k = open + 1; k < text.length; k++) {
     if (text[k] === '\\') k++;
@@ -174,7 +174,7 @@ function endOfString(text: string, open: number): number {
 }
 
 /** Offset of the closing backtick; a doubled backtick is a literal one. -1 when never closed. */
-function endOfName(text: string, open: number): number {
+export function endOfName(text: string, open: number): number {
   for (let k = open + 1; k < text.length; k++) {
     if (text[k] !== '`') continue;
     if (text[k + 1] === '`') k++;

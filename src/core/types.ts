@@ -97,7 +97,7 @@ export interface TsScript {
 }
 
 export interface LocalMigration {
-  /** normalized semver: "1.2.0" */
+  /** normalized semver: "1.2.0"; for a repeatable its key `R__<description>` (core/repeatable.ts) */
   version: string;
   description: string;
   type: MigrationType;
@@ -113,6 +113,8 @@ export interface LocalMigration {
   /** true when the up holds no statement yet (a fresh template): a warning for status and validate,
    *  refused by up */
   empty?: boolean;
+  /** an `R__` migration: run after the versioned ones, again whenever its checksum changes */
+  repeatable?: boolean;
 }
 
 /** `skipped`: an `assume` precondition was false; later runs evaluate it again and apply it once true. */
@@ -196,7 +198,9 @@ export type MigrationStatus =
   /** reversed by `down`, and its file is gone: nothing left to run */
   | 'rolled_back'
   /** an `assume` was false when a run planned it; `up` evaluates it again */
-  | 'skipped';
+  | 'skipped'
+  /** a repeatable whose file changed since it last ran: `up` runs it again */
+  | 'outdated';
 
 export interface MigrationState {
   version: string;
@@ -210,6 +214,8 @@ export interface MigrationState {
   fileMissing: boolean;
   /** pending while a higher version is already applied */
   outOfOrder: boolean;
+  /** an `R__` repeatable (keyed `R__<description>`, not a version; see core/repeatable.ts) */
+  repeatable?: boolean;
 }
 
 /** `--to` for up and down: a version, or one of the keywords. */

@@ -1,14 +1,15 @@
 import { checkDependencies } from './dependencies.js';
+import { isRepeatableKey } from './repeatable.js';
 import { type LocalMigration, type MigrationState, type ValidationIssue, leftNothing, remainText } from './types.js';
 
-/** Checks that need only the files: dependencies and missing downs. */
+/** Checks that need only the files: dependencies and missing downs (a repeatable's down is optional). */
 export function validateLocal(local: LocalMigration[], historyVersions: Iterable<string> = []): ValidationIssue[] {
   const issues = checkDependencies(
-    local.map((m) => ({ version: m.version, dependsOn: m.meta.dependsOn, file: m.up.file })),
-    historyVersions,
+    local.filter((m) => !m.repeatable).map((m) => ({ version: m.version, dependsOn: m.meta.dependsOn, file: m.up.file })),
+    [...historyVersions].filter((v) => !isRepeatableKey(v)),
   );
   for (const m of local) {
-    if (!m.down && !m.meta.irreversible) {
+    if (!m.down && !m.meta.irreversible && !m.repeatable) {
       issues.push({
         kind: 'down_missing',
         version: m.version,

@@ -4,6 +4,7 @@
  */
 import semver from 'semver';
 import { NeomigError } from '../errors.js';
+import { isRepeatableKey } from './repeatable.js';
 
 // Numeric part: one to three components separated by `.` or `_` (file names favour `_`). Leading zeros
 // are refused ("01.2"), as semver does, so two spellings can never name the same version. A prerelease
@@ -29,10 +30,14 @@ export function sortVersions(list: readonly string[]): string[] {
   return [...list].sort(compareVersions);
 }
 
-/** The highest version in the list, or null when it is empty. */
+/** The highest version in the list, or null when it is empty. Repeatables' keys (`R__…`) have no
+ *  version and are passed over. */
 export function maxVersion(list: readonly string[]): string | null {
   let max: string | null = null;
-  for (const v of list) if (max === null || compareVersions(v, max) > 0) max = v;
+  for (const v of list) {
+    if (isRepeatableKey(v)) continue;
+    if (max === null || compareVersions(v, max) > 0) max = v;
+  }
   return max;
 }
 

@@ -4,12 +4,14 @@ import { NeomigError } from '../errors.js';
 import { checksumSource, checksumStatements } from '../core/checksum.js';
 import { type ParsedFileName, parseMigrationFileName } from '../core/filename.js';
 import { readScript } from '../core/dialect.js';
+import { type PlaceholderContext, mayHavePlaceholders, substitutePlaceholders } from '../core/placeholders.js';
 import { groupStatements } from '../core/grouping.js';
 import { extractMetadataBlock, normalizeMeta, parseCypherMetadata } from '../core/metadata.js';
 import { readPreconditionComments, withPreconditionComments } from '../core/preconditions.js';
 import { CALLBACKS_FOLDER } from '../core/callbacks.js';
 import type { CypherScript, LocalMigration, MigrationMeta, TransactionMode, TsScript } from '../core/types.js';
 import { compareVersions } from '../core/version.js';
+import { compareRepeatables } from '../core/repeatable.js';
 import { listFiles } from './files.js';
 import { importMigrationModule } from './typescript.js';
 
@@ -18,12 +20,14 @@ export interface DiscoveryOptions {
   defaultTransaction?: TransactionMode;
   /** schema-mode procedures from the config, added to each migration's own `schemaProcedures` */
   schemaProcedures?: readonly string[];
+  /** fills `${name}` in Cypher statements (the text and checksum stay as written; core/placeholders.ts) */
+  placeholders?: PlaceholderContext;
 }
 
 /**
- * Reads every migration under `dir` (sub-folders included) into the core's types, sorted by version.
- * Malformed names, duplicate versions, orphan downs and bad metadata are MIGRATION_FILE errors naming
- * the files.
+ * Reads every migration under `dir` (sub-folders included) into the core's types, sorted by version,
+ * repeatables (`R__`) after them in description order. Malformed names, duplicate versions, orphan
+ * downs and bad metadata are MIGRATION_FILE errors naming the files.
  */
 export async function loadMigrations(dir: string, options: DiscoveryOptions = {}): Promise<LocalMigration[]> {
   if (!existsSync(dir)) {
@@ -44,10 +48,13 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
     const role = named.role;
     const clash = slot[role] ?? (role === 'module' ? (slot.up ?? slot.down) : slot.module);
     if (clash) {
-      throw new NeomigError('MIGRATION_FILE', `${clash.file} and ${named.file} both have version ${named.version}`, {
+      const what = named.repeatable ? `the repeatable key ${named.version}` : `version ${named.version}`;
+      throw new NeomigError('MIGRATION_FILE', `${clash.file} and ${named.file} both have ${what}`, {
         file: named.file,
         version: named.version,
-        hint: 'Give one of them another version; every version must be unique.',
+        hint: named.repeatable
+          ? 'Rename one of them; every repeatable needs its own description.'
+          : 'Give one of them another version; every version must be unique.',
       });
     }
     slot[role] = named;
@@ -56,17 +63,39 @@ export async function loadMigrations(dir: string, options: DiscoveryOptions = {}
 
   const migrations: LocalMigration[] = [];
   for (const [version, slot] of byVersion) {
-    if (slot.module) migrations.push(await loadModule(dir, slot.module, options));
-    else if (slot.up) migrations.push(await loadCypher(dir, slot.up, slot.down, options));
+    let m: LocalMigration;
+    if (slot.module) m = await loadModule(dir, slot.module, options);
+    else if (slot.up) m = await loadCypher(dir, slot.up, slot.down, options);
     else {
-      throw new NeomigError('MIGRATION_FILE', `${slot.down!.file} is a down script with no up script for version ${version}`, {
+      throw new NeomigError('MIGRATION_FILE', `${slot.down!.file} is a down script with no up script for ${slot.down!.repeatable ? 'the repeatable ' : 'version '}${version}`, {
         file: slot.down!.file,
         version,
         hint: 'Add the matching up file, or delete the orphan down file.',
       });
     }
+    migrations.push((slot.module ?? slot.up)!.repeatable ? asRepeatable(m) : m);
   }
-  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+  return migrations.sort(byRunOrder);
+}
+
+/** Versions in semver order, then repeatables in description order. */
+function byRunOrder(a: LocalMigration, b: LocalMigration): number {
+  if (a.repeatable || b.repeatable) {
+    return a.repeatable && b.repeatable ? compareRepeatables(a.version, b.version) : a.repeatable ? 1 : -1;
+  }
+  return compareVersions(a.version, b.version);
+}
+
+/** A repeatable runs after every versioned migration, so it has nothing to depend on. */
+function asRepeatable(m: LocalMigration): LocalMigration {
+  if (m.meta.dependsOn.length) {
+    throw new NeomigError('MIGRATION_FILE', `${m.up.file}: a repeatable migration takes no dependsOn`, {
+      file: m.up.file,
+      version: m.version,
+      hint: 'Repeatables run after every versioned migration of a run; remove dependsOn.',
+    });
+  }
+  return { ...m, repeatable: true };
 }
 
 // Read synchronously on purpose: hundreds of small files cost four thread-pool hops each with
@@ -75,13 +104,23 @@ async function readText(dir: string, file: string): Promise<string> {
   return readFileSync(path.join(dir, file), 'utf8').replace(/^\uFEFF/, '');
 }
 
-/** Reads a Cypher script and checks up front that its statements can be grouped as asked. */
+/**
+ * Reads a Cypher script and checks up front that its statements can be grouped as asked. With
+ * placeholders, the statements are those of the filled text (what runs, what a dry run shows); `text`
+ * and the checksum stay those of the file as written, so every environment records the same.
+ */
 export function cypherScript(
   file: string,
   text: string,
   meta: Pick<MigrationMeta, 'transaction' | 'schemaProcedures'>,
+  fill?: { version: string; placeholders?: PlaceholderContext },
 ): { script: CypherScript; checksum: string } {
-  const { statements, checksumParts } = readScript(text, file, { schemaProcedures: meta.schemaProcedures });
+  const options = { schemaProcedures: meta.schemaProcedures };
+  const { statements: written, checksumParts } = readScript(text, file, options);
+  let statements = written;
+  if (fill?.placeholders && mayHavePlaceholders(text)) {
+    statements = readScript(substitutePlaceholders(text, file, fill.version, fill.placeholders), file, options).statements;
+  }
   groupStatements(statements, meta.transaction, file);
   return { script: { kind: 'cypher', file, text, statements }, checksum: checksumStatements(checksumParts) };
 }
@@ -92,8 +131,9 @@ async function loadCypher(dir: string, up: ParsedFileName, down: ParsedFileName 
   // neo4j-migrations' `// assume that ...` / `// assert that ...` lines join the metadata's assume/requires
   const declared = withPreconditionComments(parsed, readPreconditionComments(upText, up.file), up.file);
   const meta = withDefaults(declared, hasKey(extractMetadataBlock(upText, up.file)?.yaml, 'transaction'), options);
-  const { script: upScript, checksum } = cypherScript(up.file, upText, meta);
-  const downRead = down ? cypherScript(down.file, await readText(dir, down.file), meta) : undefined;
+  const fill = { version: up.version, placeholders: options.placeholders };
+  const { script: upScript, checksum } = cypherScript(up.file, upText, meta, fill);
+  const downRead = down ? cypherScript(down.file, await readText(dir, down.file), meta, fill) : undefined;
   const downScript = downRead?.script;
   return {
     version: up.version,

@@ -1,6 +1,7 @@
 import { buildStatements, groupStatements } from '../core/grouping.js';
 import { type MigrationState, type Plan, leftNothing } from '../core/types.js';
 import { NeomigError } from '../errors.js';
+import type { FillText } from './placeholders.js';
 import type { StepFailed } from './steps.js';
 import type { DryRunStep, FailureReport, RunResult } from './types.js';
 
@@ -25,12 +26,14 @@ export function emptyResult(command: 'up' | 'down', dryRun: boolean, plan: Plan)
 export function pendingOf(states: MigrationState[], appliedNow: string[]): string[] {
   const now = new Set(appliedNow);
   return states
-    .filter((s) => s.local && (s.status === 'pending' || (s.status === 'failed' && leftNothing(s.applied?.partialChanges))) && !now.has(s.version))
+    .filter((s) => s.local && (s.status === 'pending' || s.status === 'outdated' || (s.status === 'failed' && leftNothing(s.applied?.partialChanges))))
+    .filter((s) => !now.has(s.version))
     .map((s) => s.version);
 }
 
-/** The plan as a dry run shows it: every step with its statements and their transaction grouping. */
-export function describePlan(plan: Plan): DryRunStep[] {
+/** The plan as a dry run shows it: every step with its statements (placeholders filled: `fill` for
+ *  recorded downs, discovery did the ups) and their transaction grouping. */
+export function describePlan(plan: Plan, fill?: FillText): DryRunStep[] {
   return plan.steps.map((step) => {
     if (step.direction === 'up') {
       const m = step.migration!;
@@ -56,7 +59,9 @@ export function describePlan(plan: Plan): DryRunStep[] {
         a.type === 'typescript'
           ? undefined
           : groupStatements(
-              buildStatements(a.downScript ?? '', file, { schemaProcedures: step.migration?.meta.schemaProcedures }),
+              buildStatements(fill ? fill(a.downScript ?? '', file, step.version) : (a.downScript ?? ''), file, {
+                schemaProcedures: step.migration?.meta.schemaProcedures,
+              }),
               a.transaction,
               file,
             ),

@@ -9,7 +9,9 @@ import { Neo4jClient } from '../neo4j/client.js';
 import { Fingerprinter } from '../neo4j/fingerprint.js';
 import { HistoryStore } from '../neo4j/history.js';
 import { LeaseLock } from '../neo4j/lock.js';
+import type { PlaceholderContext } from '../core/placeholders.js';
 import { Events } from './events.js';
+import { filler, placeholderContext } from './placeholders.js';
 import { StepRunner } from './steps.js';
 
 /** What an operation holds while it runs inside the migration lock. */
@@ -45,10 +47,17 @@ export class MigratorSession {
     return new HistoryStore(client, this.config.labels, this.config.installedBy, this.runId);
   }
 
-  /** The local migrations, read from the migrations folder. */
-  load(): Promise<LocalMigration[]> {
+  /** The local migrations, read from the migrations folder, their placeholders filled (`offline`: no
+   *  connection, so `${neomig:database}` stands for the configured database or `neo4j`). */
+  async load(options: { offline?: boolean } = {}): Promise<LocalMigration[]> {
     const { migrationsDir, transaction, schemaProcedures } = this.config;
-    return loadMigrations(migrationsDir, { defaultTransaction: transaction, schemaProcedures });
+    const placeholders = await this.placeholders(options.offline);
+    return loadMigrations(migrationsDir, { defaultTransaction: transaction, schemaProcedures, placeholders });
+  }
+
+  /** What fills `${name}`: the config's values and the built-ins for this connection (runner/placeholders.ts). */
+  async placeholders(offline = false): Promise<PlaceholderContext> {
+    return placeholderContext(this.config, offline ? undefined : () => this.connect());
   }
 
   async withLock<T>(lockTimeoutSeconds: number | undefined, work: (locked: Locked) => Promise<T>): Promise<T> {
@@ -66,7 +75,7 @@ export class MigratorSession {
     events.emit({ type: 'lock:acquired', owner: lock.owner, tookOverFrom });
     try {
       const fingerprints = config.fingerprints ? new Fingerprinter(client, config.labels) : undefined;
-      const steps = new StepRunner(client, history, events, config.migrationsDir, fingerprints);
+      const steps = new StepRunner(client, history, events, config.migrationsDir, fingerprints, filler(await this.placeholders()));
       const result = await work({ client, history, lock, steps, tookOver: Boolean(tookOverFrom) });
       // index changes are waited for once, at the end, unless a later statement needed them earlier
       await client.settleIndexes();

@@ -14,6 +14,7 @@ import { createContext } from './context.js';
 import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
 import type { MigratorEvent } from '../core/vocabulary.js';
+import type { FillText } from './placeholders.js';
 import type { Counters, FailureReport, StepReport } from './types.js';
 
 /** A step failed; carries what a user needs to know, including what became of its partial changes. */
@@ -40,6 +41,8 @@ export class StepRunner {
     private readonly migrationsDir: string,
     /** present when fingerprints are on: each step's before/after delta is recorded */
     private readonly fingerprints?: Fingerprinter,
+    /** fills `${name}` placeholders in a down's text (recorded or local) before it runs */
+    private readonly fill?: FillText,
   ) {}
 
   /**
@@ -185,7 +188,8 @@ export class StepRunner {
   private async runDown(version: string, source: DownSource): Promise<{ counters: Counters; schemaOnly: boolean }> {
     let counters: Counters;
     if (source.kind === 'cypher') {
-      const statements = buildStatements(source.text, source.file, { schemaProcedures: source.schemaProcedures });
+      const text = this.fill ? this.fill(source.text, source.file, version) : source.text;
+      const statements = buildStatements(text, source.file, { schemaProcedures: source.schemaProcedures });
       const groups = groupStatements(statements, source.transaction, source.file);
       counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
       return { counters, schemaOnly: onlySchema(groups) };

@@ -46,6 +46,9 @@ describe('resolveConfig: defaults', () => {
       fingerprints: true,
       disposable: false,
       snapshot: { beforeUp: false, restoreOnFailure: false, dir: path.join(BASE, 'snapshots') },
+      placeholders: {},
+      placeholdersInStrings: [],
+      templatesDir: null,
     });
   });
 

@@ -3,21 +3,18 @@
  * the next version comes from the files already in the migrations folder (a minor bump by default,
  * as Flyway users expect; --major, --patch or an explicit --version).
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { NeomigError } from '../../errors.js';
-import { migrationFileNames, parseMigrationFileName } from '../../core/filename.js';
+import { fileSlug, migrationFileNames, parseMigrationFileName, repeatableFileNames } from '../../core/filename.js';
 import { bumpVersion, maxVersion, parseVersion } from '../../core/version.js';
 import type { MigrationType } from '../../core/types.js';
 import { recordCreated, sumPath } from '../../discovery/integrity.js';
 import { action, type CliState } from '../context.js';
 import { addCommonOptions } from '../options.js';
+import { TEMPLATE_VARIABLES, chooseTemplates, fillTemplate } from '../templates.js';
 import { examples } from './shared.js';
-
-/** templates/ at the package root: three levels up from src/cli/commands and dist/cli/commands. */
-const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 export interface CreateRequest {
   /** absolute migrations folder; created when missing */
@@ -27,6 +24,16 @@ export interface CreateRequest {
   /** an explicit version, or which part of the highest existing version to bump */
   version?: string;
   bump?: 'major' | 'minor' | 'patch';
+  /** an `R__` repeatable (no version) */
+  repeatable?: boolean;
+  /** --template: a template file, or a name in `templatesDir` (cli/templates.ts) */
+  template?: string;
+  /** the config's templates folder, if any */
+  templatesDir?: string | null;
+  /** folder --template paths are relative to (default: the process's) */
+  cwd?: string;
+  /** `{{user}}` in templates */
+  user?: string;
 }
 
 export interface CreateResult {
@@ -39,14 +46,31 @@ export interface CreateResult {
 }
 
 export function createMigration(req: CreateRequest): CreateResult {
+  const templates = chooseTemplates({
+    kind: req.kind,
+    repeatable: req.repeatable === true,
+    template: req.template,
+    folder: req.templatesDir ?? null,
+    cwd: req.cwd ?? process.cwd(),
+  });
+  if (req.template !== undefined && req.kind === 'typescript' && templates.kind === 'cypher') {
+    throw new NeomigError('USAGE', `--ts asks for a TypeScript module, but the template ${req.template} is Cypher`, {
+      hint: 'Leave out --ts (the template decides), or choose a .ts template.',
+    });
+  }
+  const kind = templates.kind;
   mkdirSync(req.dir, { recursive: true });
-  const existing = readdirSync(req.dir)
+  const parsed = readdirSync(req.dir)
     .filter((name) => statSync(path.join(req.dir, name)).isFile())
     .map((name) => parseMigrationFileName(name))
     .filter((p) => p !== null);
+  const existing = parsed.filter((p) => !p.repeatable);
 
   let version: string;
-  if (req.version !== undefined) {
+  if (req.repeatable) {
+    if (req.version !== undefined) throw new NeomigError('USAGE', 'a repeatable has no version: leave out --version', {});
+    version = `R__${fileSlug(req.description)}`;
+  } else if (req.version !== undefined) {
     const parsed = parseVersion(req.version);
     if (parsed === null) {
       throw new NeomigError('USAGE', `--version ${req.version}: not a version`, { hint: 'Use a version like 1.3.0 (also 1.3 or 1_3_0).' });
@@ -56,16 +80,17 @@ export function createMigration(req: CreateRequest): CreateResult {
     version = bumpVersion(maxVersion(existing.map((p) => p.version)), req.bump ?? 'minor');
   }
 
-  const taken = existing.find((p) => p.version === version);
+  const taken = parsed.find((p) => p.version === version);
   if (taken) {
-    throw new NeomigError('MIGRATION_FILE', `Version ${version} already exists: ${taken.file}`, {
+    throw new NeomigError('MIGRATION_FILE', `${req.repeatable ? 'The repeatable' : 'Version'} ${version} already exists: ${taken.file}`, {
       file: taken.file,
       version,
-      hint: 'Choose another --version, or leave it out to take the next free one.',
+      hint: req.repeatable ? 'Edit that file: a repeatable runs again whenever it changes.' : 'Choose another --version, or leave it out to take the next free one.',
     });
   }
 
-  const names = migrationFileNames(version, req.description, req.kind);
+  const names = (req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind))
+    .map((n) => (kind === 'typescript' ? n.replace(/\.ts$/, templates.extension) : n));
   const files = names.map((n) => path.join(req.dir, n));
   for (const f of files) {
     if (existsSync(f)) {
@@ -76,15 +101,17 @@ export function createMigration(req: CreateRequest): CreateResult {
   const values = {
     version,
     description: req.description.trim(),
+    slug: fileSlug(req.description),
     upFile: names[0]!,
     downFile: names[1] ?? names[0]!,
+    date: new Date().toISOString().slice(0, 10),
+    user: req.user ?? '',
   };
-  const templates = req.kind === 'cypher' ? ['migration.up.cypher', 'migration.down.cypher'] : ['migration.ts'];
   const written: string[] = [];
   try {
     files.forEach((file, i) => {
       // 'wx' fails if the file appeared since the check above: never overwrite.
-      writeFileSync(file, fill(readFileSync(path.join(TEMPLATES_DIR, templates[i]!), 'utf8'), values), { flag: 'wx' });
+      writeFileSync(file, fillTemplate(templates.files[i]!, values), { flag: 'wx' });
       written.push(file);
     });
   } catch (e) {
@@ -96,12 +123,10 @@ export function createMigration(req: CreateRequest): CreateResult {
   return { version, description: values.description, files, folderWasNew: existing.length === 0 };
 }
 
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
-}
-
 interface CreateOptions {
   ts?: boolean;
+  repeatable?: boolean;
+  template?: string;
   version?: string;
   major?: boolean;
   minor?: boolean;
@@ -117,13 +142,18 @@ export function registerCreate(program: Command, state: CliState): void {
     .addOption(new Option('--version <version>', 'use this version instead of the next one').conflicts(['major', 'minor', 'patch']))
     .addOption(new Option('--major', 'bump the major part of the highest version (2.0.0 after 1.4.2)').conflicts(['minor', 'patch']))
     .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default)').conflicts(['patch']))
-    .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'));
+    .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'))
+    .addOption(new Option('--repeatable', 'write an R__ repeatable (run after the versions, again whenever it changes)').conflicts(['version', 'major', 'minor', 'patch']))
+    .option('--template <file>', 'fill this template (a .cypher or .ts file, or a name in the config\'s `templates` folder)');
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig create "add books index"            # V1.1.0__add_books_index.up.cypher + .down.cypher',
       'neomig create backfill isbn --ts --patch    # V1.0.1__backfill_isbn.ts',
       'neomig create init --version 1.0.0',
-    ))
+      'neomig create refresh views --repeatable    # R__refresh_views.cypher + .down.cypher',
+      'neomig create add genre --template templates/team.up.cypher   # team.down.cypher beside it is the down',
+      'neomig create backfill --template batch     # batch.ts (or batch.up.cypher) in the config\'s templates folder',
+    ) + `\nTemplate variables ({{name}}): ${Object.keys(TEMPLATE_VARIABLES).join(', ')}\n`)
     .action(action<CreateOptions>('create', state, async (ctx) => {
       const config = await ctx.config();
       const description = (ctx.args[0] as string[]).join(' ');
@@ -134,10 +164,16 @@ export function registerCreate(program: Command, state: CliState): void {
         kind: o.ts ? 'typescript' : 'cypher',
         version: o.version,
         bump: o.major ? 'major' : o.patch ? 'patch' : 'minor',
+        repeatable: o.repeatable === true,
+        template: o.template,
+        templatesDir: config.templatesDir,
+        cwd: ctx.io.cwd,
+        user: config.installedBy,
       });
       const sum = await recordCreated(config.migrationsDir, result.files, result.folderWasNew);
       const p = ctx.output.paint;
-      ctx.output.print(`${p.green('✓')} Created migration ${p.bold(result.version)} (${result.description}):`);
+      const what = o.repeatable ? 'repeatable' : 'migration';
+      ctx.output.print(`${p.green('✓')} Created ${what} ${p.bold(result.version)} (${result.description}):`);
       for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
       if (!sum && existsSync(sumPath(config.migrationsDir))) {
         ctx.output.log(p.yellow('warning: neomig.sum is damaged (a merge conflict or a hand edit) and was not updated; run `neomig hash`'));

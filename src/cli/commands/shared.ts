@@ -1,4 +1,5 @@
 /** Helpers the command files share: --to parsing, run outcomes, JSON shapes of results. */
+import { Option } from 'commander';
 import { NeomigError, isNeomigError } from '../../errors.js';
 import { parseVersion } from '../../core/version.js';
 import type { MigrationState, Target } from '../../core/types.js';
@@ -11,8 +12,14 @@ import { renderError } from '../render/error.js';
 
 const KEYWORDS = ['current', 'latest', 'next'];
 
-/** --to: a version (normalized) or current | latest | next. */
-export function parseTarget(raw: string | undefined): Target | undefined {
+/** `--target`, Flyway's name for `--to` (the two conflict: give one). */
+export function targetOption(description: string): Option {
+  return new Option('--target <version>', `the same as --to: ${description}`).conflicts(['to']);
+}
+
+/** --to (or --target): a version (normalized) or current | latest | next. */
+export function parseTarget(raw: string | undefined, alias?: string): Target | undefined {
+  if (raw === undefined) raw = alias;
   if (raw === undefined) return undefined;
   const keyword = raw.trim().toLowerCase();
   if (KEYWORDS.includes(keyword)) return keyword;
@@ -60,6 +67,8 @@ export function stateJson(m: MigrationState): Record<string, unknown> {
   const a = m.applied;
   return {
     version: m.version,
+    /** `repeatable` for an R__ migration (version holds its key), else `versioned` */
+    kind: m.repeatable ? 'repeatable' : 'versioned',
     description: m.description,
     type: m.local?.type ?? a?.type ?? null,
     status: m.status,

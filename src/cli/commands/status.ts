@@ -18,6 +18,7 @@ export function registerStatus(program: Command, state: CliState): void {
       'neomig status --wide | less -S',
       'neomig status --verbose --wide',
       'neomig info --env staging --json | jq \'.migrations[] | select(.status == "pending")\'',
+      'neomig status --json | jq \'.migrations[] | select(.kind == "repeatable") | {version, status}\'  # applied, pending, outdated',
     ))
     .action(action<{ wide?: boolean; verbose?: boolean }>('status', state, async (ctx) => {
       const migrator = await ctx.migrator();

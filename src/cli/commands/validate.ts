@@ -17,7 +17,11 @@ export function registerValidate(program: Command, state: CliState): void {
     .description('check migrations (and, unless --offline, the database history) without changing anything')
     .option('--offline', 'check the files only; do not connect to Neo4j');
   addCommonOptions(cmd)
-    .addHelpText('after', examples('neomig validate --offline   # in CI before the database exists', 'neomig validate --env staging'))
+    .addHelpText('after', examples(
+      'neomig validate --offline   # in CI before the database exists',
+      'neomig validate --env staging',
+      'NEOMIG_PLACEHOLDER_LABEL=Person neomig validate --offline   # ${label} unresolved would exit 2, naming the line',
+    ))
     .action(action<ValidateCliOptions>('validate', state, async (ctx) => {
       const migrator = await ctx.migrator();
       const result = await migrator.validate({ offline: ctx.options.offline === true });

@@ -137,7 +137,9 @@ function typeLabel(type: string | undefined, wide: boolean): string {
 /** What is odd about a version, in words: drift, missing file, out of order, failure state. */
 export function notes(m: MigrationState): string[] {
   const out: string[] = [];
-  if (m.checksumChanged) out.push('checksum changed');
+  if (m.status === 'outdated') out.push('file changed');
+  else if (m.checksumChanged) out.push('checksum changed');
+  if (m.repeatable && !m.local?.down && !m.applied?.downScript) out.push('no down');
   if (m.fileMissing) out.push('file missing');
   if (m.outOfOrder) out.push('out of order');
   if (m.status === 'failed' && m.applied?.partialChanges) out.push(FAILURE_NOTES[m.applied.partialChanges]);
@@ -166,6 +168,7 @@ function colorStatus(status: MigrationStatus, text: string, paint: Paint): strin
     case 'applied':
       return paint.green(text);
     case 'pending':
+    case 'outdated':
       return paint.yellow(text);
     case 'failed':
       return paint.red(text);
@@ -180,7 +183,7 @@ function colorStatus(status: MigrationStatus, text: string, paint: Paint): strin
 function countLine(migrations: MigrationState[]): string {
   const counts = new Map<string, number>();
   for (const m of migrations) counts.set(m.status, (counts.get(m.status) ?? 0) + 1);
-  const order: MigrationStatus[] = ['applied', 'baseline', 'pending', 'skipped', 'failed', 'rolled_back', 'below_baseline'];
+  const order: MigrationStatus[] = ['applied', 'baseline', 'pending', 'outdated', 'skipped', 'failed', 'rolled_back', 'below_baseline'];
   const parts = order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s.replace('_', ' ')}`);
   return parts.length ? parts.join(', ') : '';
 }

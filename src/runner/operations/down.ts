@@ -4,6 +4,7 @@ import { NeomigError } from '../../errors.js';
 import { errorMessage } from '../../neo4j/errors.js';
 import { MigrationRunError, describePlan, emptyResult, pendingOf } from '../results.js';
 import type { MigratorSession } from '../session.js';
+import { filler } from '../placeholders.js';
 import { trustFor } from '../trust.js';
 import { CallbackRunner } from '../callbacks.js';
 import type { DownOptions, RunResult } from '../types.js';
@@ -18,7 +19,7 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
     // a dry run refuses what the run would refuse (exit 3), so a pipeline learns it before the real run
     const trust = await trustFor(session, c, options);
     for (const step of plan.steps) await trust.check(step.applied!, step.migration, true);
-    return { ...emptyResult('down', true, plan), pending: pendingOf(states, []), plan: describePlan(plan) };
+    return { ...emptyResult('down', true, plan), pending: pendingOf(states, []), plan: describePlan(plan, filler(await session.placeholders())) };
   }
   return session.withLock(options.lockTimeoutSeconds, async ({ client, history, lock, steps }) => {
     const states = await session.statesOf(history, local);

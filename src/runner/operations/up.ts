@@ -41,7 +41,9 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
   const prepare = async (c: Neo4jClient, history: HistoryStore) => {
     const states = await session.statesOf(history, local);
     const rerun = new Set(
-      states.filter((s) => (s.status === 'applied' || s.status === 'failed') && s.checksumChanged && options.allowChanged?.(s.version)).map((s) => s.version),
+      states
+        .filter((s) => !s.repeatable && (s.status === 'applied' || s.status === 'failed') && s.checksumChanged && options.allowChanged?.(s.version))
+        .map((s) => s.version),
     );
     if (config.validateOnMigrate) {
       const issues = session.issuesOf(local, states).filter((i) => !rerun.has(i.version));
@@ -106,7 +108,8 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
 
     async function applyPlan(): Promise<void> {
       // dev mode: a changed, unreleased migration is reversed with its recorded down before its new up runs
-      const rerun = plan.steps.filter((s) => s.applied?.status === 'applied');
+      // (a changed repeatable simply runs again: no down first)
+      const rerun = plan.steps.filter((s) => s.applied?.status === 'applied' && !s.migration?.repeatable);
       // the local file changed, so only neomig.sum or what this dev session applied can vouch for the recorded down
       const trust = await trustFor(session, c, options, options.vouched);
       for (const step of rerun) await trust.check(step.applied!, undefined, true);

@@ -11,7 +11,7 @@ import type { CallbackReport, ValidateResult } from '../types.js';
 
 /** Files, names, metadata and dependencies; with a database also checksums, history and preconditions. */
 export async function validate(session: MigratorSession, options: { offline?: boolean } = {}): Promise<ValidateResult> {
-  const local = await session.load();
+  const local = await session.load({ offline: options.offline });
   const integrity = await integrityIssues(session.config.migrationsDir, local);
   const warnings = validateWarnings(local);
   if (options.offline) return { offline: true, migrations: local.length, issues: [...validateLocal(local), ...integrity], warnings };
