@@ -63,5 +63,5 @@ function statusOf(local: LocalMigration | undefined, applied: AppliedMigration |
 
 /** Repeatables `up` runs: new ones, changed ones, and failures that left nothing behind. */
 export function runsAgain(s: MigrationState, leftNothing: boolean): boolean {
-  return Boolean(s.local) && (s.status === 'pending' || s.status === 'outdated' || (s.status === 'failed' && leftNothing));
+  return Boolean(s.local) && (s.status === 'pending' || s.status === 'outdated' || s.status === 'skipped' || (s.status === 'failed' && leftNothing));
 }
