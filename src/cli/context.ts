@@ -15,7 +15,8 @@ import { flagsLayer, type CommonOptions } from './options.js';
 import { errorJson, renderError } from './render/error.js';
 import { ProgressRenderer } from './render/progress.js';
 
-export type CommandName = 'create' | 'up' | 'down' | 'status' | 'validate' | 'baseline' | 'repair' | 'clean' | 'dev' | 'hash';
+export type CommandName = 'create' | 'up' | 'down' | 'status' | 'validate' | 'baseline' | 'repair' | 'clean' | 'dev' | 'hash'
+  | 'schema pull' | 'schema diff';
 
 /** Shared by the program and its actions: where to write, and the exit code the run ends with. */
 export interface CliState {

@@ -7,6 +7,8 @@ import { repair } from './operations/repair.js';
 import { status } from './operations/status.js';
 import { up } from './operations/up.js';
 import { validate } from './operations/validate.js';
+import { schemaDiff } from './schema/diff.js';
+import { schemaBaseline, schemaPull } from './schema/pull.js';
 import { MigratorSession } from './session.js';
 import type { Migrator } from './types.js';
 
@@ -24,6 +26,9 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     repair: (options) => repair(session, options),
     clean: () => clean(session),
     hash: (options) => hash(session, options),
+    schemaPull: () => schemaPull(session),
+    schemaBaseline: (options) => schemaBaseline(session, options),
+    schemaDiff: (options) => schemaDiff(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

@@ -3,8 +3,14 @@ import type { MigrationState, PartialChanges, Target, TransactionGroup, Validati
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { DriftReport } from './schema/drift.js';
+import type { SchemaDiffOptions, SchemaDiffResult } from './schema/diff.js';
+import type { SchemaBaselineOptions, SchemaBaselineResult, SchemaPullResult } from './schema/pull.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
+export type { DriftItem, DriftReport } from './schema/drift.js';
+export type { SchemaDiffOptions, SchemaDiffResult, SchemaSource } from './schema/diff.js';
+export type { SchemaBaselineOptions, SchemaBaselineResult, SchemaPullResult } from './schema/pull.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -77,6 +83,8 @@ export interface StatusResult {
   /** what is fine for now but will stop `up` (a migration still holding only its template) */
   warnings: ValidationIssue[];
   lock: LockHolder | null;
+  /** constraints and indexes created or dropped outside neomig (see core/schema-drift.ts) */
+  drift?: DriftReport;
 }
 
 export interface ValidateResult {
@@ -85,6 +93,10 @@ export interface ValidateResult {
   issues: ValidationIssue[];
   /** what is fine for now but will stop `up` (a migration still holding only its template) */
   warnings: ValidationIssue[];
+  /** with a database: constraints and indexes created or dropped outside neomig */
+  drift?: DriftReport;
+  /** config allowSchemaDrift: drift is a warning, not a failure */
+  driftAllowed?: boolean;
 }
 
 export interface RepairAction {
@@ -152,6 +164,12 @@ export interface Migrator {
   clean(): Promise<CleanResult>;
   /** rewrites migrations/neomig.sum from the files */
   hash(options?: HashOptions): Promise<HashResult>;
+  /** the live constraints and indexes, and as Cypher */
+  schemaPull(): Promise<SchemaPullResult>;
+  /** writes the live schema as a migration pair and records it as the baseline */
+  schemaBaseline(options: SchemaBaselineOptions): Promise<SchemaBaselineResult>;
+  /** compares two schemas: live, a schema file, or the migrations replayed on a shadow database */
+  schemaDiff(options: SchemaDiffOptions): Promise<SchemaDiffResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

@@ -27,6 +27,8 @@ export interface CreateRequest {
   /** an explicit version, or which part of the highest existing version to bump */
   version?: string;
   bump?: 'major' | 'minor' | 'patch';
+  /** the files' texts (up, down) instead of the templates' (e.g. from `schema diff --create`) */
+  contents?: string[];
 }
 
 export interface CreateResult {
@@ -84,7 +86,8 @@ export function createMigration(req: CreateRequest): CreateResult {
   try {
     files.forEach((file, i) => {
       // 'wx' fails if the file appeared since the check above: never overwrite.
-      writeFileSync(file, fill(readFileSync(path.join(TEMPLATES_DIR, templates[i]!), 'utf8'), values), { flag: 'wx' });
+      const text = req.contents?.[i] ?? fill(readFileSync(path.join(TEMPLATES_DIR, templates[i]!), 'utf8'), values);
+      writeFileSync(file, text, { flag: 'wx' });
       written.push(file);
     });
   } catch (e) {

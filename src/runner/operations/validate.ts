@@ -6,6 +6,7 @@ import { NeomigError } from '../../errors.js';
 import { callableNames } from '../../neo4j/catalog.js';
 import { integrityIssues } from '../integrity.js';
 import { checkPreconditions } from '../preconditions.js';
+import { schemaDriftOf } from '../schema/drift.js';
 import type { MigratorSession } from '../session.js';
 import type { ValidateResult } from '../types.js';
 
@@ -26,5 +27,6 @@ export async function validate(session: MigratorSession, options: { offline?: bo
     if (!(e instanceof NeomigError) || e.code !== 'VALIDATION') throw e;
     issues.push({ kind: 'dependency_missing', version: e.details.version ?? '', file: e.details.file, message: e.message });
   }
-  return { offline: false, migrations: local.length, issues, warnings };
+  const drift = await schemaDriftOf(c, states);
+  return { offline: false, migrations: local.length, issues, warnings, drift, driftAllowed: session.config.allowSchemaDrift };
 }
