@@ -44,10 +44,12 @@ export function diffSchemas(from: SchemaItem[], to: SchemaItem[], options: { str
   const named = (a: SchemaItem, b: SchemaItem) => a.name !== '' && b.name !== '';
   // the same item
   pair((a, b) => a.kind === b.kind && a.name === b.name && def(a) === def(b));
-  // the same definition: under another name it is a difference only when strict
+  // the same definition (default settings aside): under another name, or with other default settings
+  // spelled out, it is a difference only when strict
+  const loose = (i: SchemaItem) => definitionKey(i);
   pair(
-    (a, b) => a.kind === b.kind && def(a) === def(b),
-    (a, b) => strict && named(a, b) && changed.push({ from: a, to: b }),
+    (a, b) => a.kind === b.kind && loose(a) === loose(b),
+    (a, b) => strict && ((named(a, b) && a.name !== b.name) || def(a) !== def(b)) && changed.push({ from: a, to: b }),
   );
   // the same name, another definition
   pair((a, b) => named(a, b) && a.name === b.name, (a, b) => changed.push({ from: a, to: b }));
