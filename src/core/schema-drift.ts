@@ -31,7 +31,8 @@ export interface DriftItem {
 
 export interface DriftReport {
   drift: DriftItem[];
-  /** why the comparison could not be complete (warnings) */
+  /** why the comparison could not be complete (warnings); when it is not, drift is only a warning, since
+   *  an item may come from the migration neomig could not read */
   incomplete: string[];
 }
 
