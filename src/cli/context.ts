@@ -32,7 +32,9 @@ export type CommandName =
   | 'show'
   | 'verify'
   | 'snapshot'
-  | 'restore';
+  | 'restore'
+  | 'schema pull'
+  | 'schema diff';
 
 /** Shared by the program and its actions: where to write, and the exit code the run ends with. */
 export interface CliState {

@@ -16,6 +16,7 @@ import { registerDown } from './commands/down.js';
 import { registerHash } from './commands/hash.js';
 import { registerRepair } from './commands/repair.js';
 import { registerResolve } from './commands/resolve.js';
+import { registerSchema } from './commands/schema.js';
 import { registerRestore } from './commands/restore.js';
 import { registerShow } from './commands/show.js';
 import { registerSnapshot } from './commands/snapshot.js';
@@ -69,6 +70,7 @@ Run neomig <command> --help for a command's options and examples.`);
     registerVerify,
     registerSnapshot,
     registerRestore,
+    registerSchema,
   ];
   for (const register of commands) {
     register(program, state);

@@ -58,6 +58,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'connectionTimeoutMs', kind: { type: 'number', integer: true, min: 1 } },
   { key: 'migrations', kind: { type: 'string' }, env: 'NEOMIG_MIGRATIONS', flag: 'migrations' },
   { key: 'outOfOrder', kind: { type: 'boolean' }, env: 'NEOMIG_OUT_OF_ORDER', flag: 'out-of-order' },
+  { key: 'allowSchemaDrift', kind: { type: 'boolean' }, env: 'NEOMIG_ALLOW_SCHEMA_DRIFT' },
   { key: 'validateOnMigrate', kind: { type: 'boolean' }, env: 'NEOMIG_VALIDATE_ON_MIGRATE' },
   { key: 'atomic', kind: { type: 'boolean' }, env: 'NEOMIG_ATOMIC', flag: 'atomic' },
   { key: 'transaction', kind: { type: 'enum', values: TRANSACTION_MODES } },

@@ -65,6 +65,8 @@ export interface EnvironmentConfig extends ConnectionConfig {
   migrations?: string;
   /** allow pending versions lower than the highest applied one */
   outOfOrder?: boolean;
+  /** constraints or indexes created or dropped outside neomig make `validate` warn instead of fail */
+  allowSchemaDrift?: boolean;
   /** validate files, checksums and history before `up` (default true) */
   validateOnMigrate?: boolean;
   /** reverse this run's applied migrations when one fails (default true) */
@@ -124,6 +126,7 @@ export interface ResolvedConfig {
     connectionTimeoutMs: number;
   };
   outOfOrder: boolean;
+  allowSchemaDrift: boolean;
   validateOnMigrate: boolean;
   atomic: boolean;
   transaction: TransactionMode;

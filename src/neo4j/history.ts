@@ -228,7 +228,8 @@ export class HistoryStore {
     await this.save([this.write(version, {}, { action: 'down_failed', durationMs, errorCode, errorMessage }, false)]);
   }
 
-  async recordBaseline(version: string, description: string): Promise<void> {
+  /** `changes`: the schema the database had, which the baselined versions made (for drift) */
+  async recordBaseline(version: string, description: string, changes?: ChangeSet): Promise<void> {
     const entry: HistoryEntry = {
       version,
       description,
@@ -242,7 +243,8 @@ export class HistoryStore {
       irreversible: true,
       transaction: 'auto',
     };
-    await this.save([this.entryWriteFor(entry, { status: 'baseline', partialChanges: null, executionTimeMs: 0, counters: '{}' }, { action: 'baseline' })]);
+    const outcome = { status: 'baseline', partialChanges: null, executionTimeMs: 0, counters: '{}', ...(changes ? { changes: JSON.stringify(changes) } : {}) };
+    await this.save([this.entryWriteFor(entry, outcome, { action: 'baseline' })]);
   }
 
   /** repair: set new properties on an entry and say why in the audit trail. */

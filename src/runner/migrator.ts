@@ -13,6 +13,8 @@ import { show } from './operations/show.js';
 import { up } from './operations/up.js';
 import { verify } from './operations/verify.js';
 import { validate } from './operations/validate.js';
+import { schemaDiff } from './schema/diff.js';
+import { schemaBaseline, schemaPull } from './schema/pull.js';
 import { MigratorSession } from './session.js';
 import type { Migrator } from './types.js';
 
@@ -37,6 +39,9 @@ export function createMigrator(config: ResolvedConfig): Migrator {
     verify: (options) => verify(session, options),
     snapshot: (options) => snapshot(session, options),
     restore: (file, options) => restore(session, file, options),
+    schemaPull: () => schemaPull(session),
+    schemaBaseline: (options) => schemaBaseline(session, options),
+    schemaDiff: (options) => schemaDiff(session, options),
     on: (listener) => session.events.on(listener),
     close: () => session.close(),
   };

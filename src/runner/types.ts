@@ -12,6 +12,9 @@ import type { ShowResult } from './operations/show.js';
 import type { VerifyOptions, VerifyResult } from './operations/verify.js';
 import type { RestoreOptions, RestoreResult } from './operations/restore.js';
 import type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
+import type { DriftReport } from './schema/drift.js';
+import type { SchemaDiffOptions, SchemaDiffResult } from './schema/diff.js';
+import type { SchemaBaselineOptions, SchemaBaselineResult, SchemaPullResult } from './schema/pull.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
 export type { ResolveOptions, ResolveResult } from './operations/resolve.js';
@@ -20,6 +23,9 @@ export type { ShowResult, ShownStatement } from './operations/show.js';
 export type { VerifiedMigration, VerifyOptions, VerifyOutcome, VerifyResult, VerifyTarget } from './operations/verify.js';
 export type { RestoreOptions, RestoreResult } from './operations/restore.js';
 export type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
+export type { DriftItem, DriftReport } from './schema/drift.js';
+export type { SchemaDiffOptions, SchemaDiffResult, SchemaSource } from './schema/diff.js';
+export type { SchemaBaselineOptions, SchemaBaselineResult, SchemaPullResult } from './schema/pull.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -133,6 +139,8 @@ export interface StatusResult {
   /** what is fine for now but will stop `up` (a migration still holding only its template) */
   warnings: ValidationIssue[];
   lock: LockHolder | null;
+  /** constraints and indexes created or dropped outside neomig (see core/schema-drift.ts) */
+  drift?: DriftReport;
 }
 
 export interface ValidateResult {
@@ -143,6 +151,10 @@ export interface ValidateResult {
   issues: ValidationIssue[];
   /** what is fine for now but will stop `up` (a migration still holding only its template) */
   warnings: ValidationIssue[];
+  /** with a database: constraints and indexes created or dropped outside neomig */
+  drift?: DriftReport;
+  /** config allowSchemaDrift: drift is a warning, not a failure */
+  driftAllowed?: boolean;
 }
 
 export interface RepairAction {
@@ -234,6 +246,12 @@ export interface Migrator {
   snapshot(options?: SnapshotOptions): Promise<SnapshotResult>;
   /** replaces the database's content with a snapshot's (needs cleanEnabled); checks the file first */
   restore(file: string, options?: RestoreOptions): Promise<RestoreResult>;
+  /** the live constraints and indexes, and as Cypher */
+  schemaPull(): Promise<SchemaPullResult>;
+  /** writes the live schema as a migration pair and records it as the baseline */
+  schemaBaseline(options: SchemaBaselineOptions): Promise<SchemaBaselineResult>;
+  /** compares two schemas: live, a schema file, or the migrations replayed on a shadow database */
+  schemaDiff(options: SchemaDiffOptions): Promise<SchemaDiffResult>;
   on(listener: MigratorListener): () => void;
   close(): Promise<void>;
 }

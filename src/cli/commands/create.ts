@@ -34,6 +34,8 @@ export interface CreateRequest {
   cwd?: string;
   /** `{{user}}` in templates */
   user?: string;
+  /** the files' texts (up, down) instead of the templates' (e.g. from `schema diff --create`) */
+  contents?: string[];
 }
 
 export interface CreateResult {
@@ -111,7 +113,8 @@ export function createMigration(req: CreateRequest): CreateResult {
   try {
     files.forEach((file, i) => {
       // 'wx' fails if the file appeared since the check above: never overwrite.
-      writeFileSync(file, fillTemplate(templates.files[i]!, values), { flag: 'wx' });
+      const text = req.contents?.[i] ?? fillTemplate(templates.files[i]!, values);
+      writeFileSync(file, text, { flag: 'wx' });
       written.push(file);
     });
   } catch (e) {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { action, type CliState } from '../context.js';
 import { addCommonOptions } from '../options.js';
+import { driftJson, renderDrift } from '../render/schema.js';
 import { renderStatus } from '../render/status.js';
 import { examples, statusJson } from './shared.js';
 
@@ -25,6 +26,10 @@ export function registerStatus(program: Command, state: CliState): void {
       const result = await migrator.status();
       const layout = { width: ctx.output.columns, wide: ctx.options.wide === true, verbose: ctx.options.verbose === true };
       ctx.output.print(renderStatus(result, ctx.output.paint, layout));
-      return { result: statusJson(result) };
+      if (result.drift) {
+        const drift = renderDrift(result.drift, ctx.output.paint, false);
+        if (drift.length) ctx.output.print(['', ctx.output.paint.yellow('Schema drift (run neomig validate to check it):'), ...drift].join('\n'));
+      }
+      return { result: { ...statusJson(result), ...driftJson(result.drift) } };
     }));
 }

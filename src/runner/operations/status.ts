@@ -3,6 +3,7 @@ import { tamperedIssues } from '../../core/recorded.js';
 import { validateWarnings } from '../../core/validate.js';
 import { readLock } from '../../neo4j/lock.js';
 import { integrityIssues } from '../integrity.js';
+import { schemaDriftOf } from '../schema/drift.js';
 import type { MigratorSession } from '../session.js';
 import type { StatusResult } from '../types.js';
 
@@ -15,5 +16,6 @@ export async function status(session: MigratorSession): Promise<StatusResult> {
   const integrity = await integrityIssues(session.config.migrationsDir, local);
   const issues = [...session.issuesOf(local, states), ...integrity, ...tamperedIssues(history)];
   const lock = await readLock(c, session.config.labels.lock);
-  return { server: c.server, current: currentVersion(states), migrations: states, issues, warnings: validateWarnings(local), lock };
+  const drift = await schemaDriftOf(c, states);
+  return { server: c.server, current: currentVersion(states), migrations: states, issues, warnings: validateWarnings(local), lock, drift };
 }

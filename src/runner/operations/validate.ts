@@ -6,6 +6,7 @@ import { NeomigError } from '../../errors.js';
 import { integrityIssues } from '../integrity.js';
 import { CallbackRunner } from '../callbacks.js';
 import { checkPreconditions, conditionsOf, evaluateAssumptions } from '../preconditions.js';
+import { schemaDriftOf } from '../schema/drift.js';
 import type { MigratorSession } from '../session.js';
 import type { CallbackReport, ValidateResult } from '../types.js';
 
@@ -30,7 +31,16 @@ export async function validate(session: MigratorSession, options: { offline?: bo
     if (!(e instanceof NeomigError) || e.code !== 'VALIDATION') throw e;
     issues.push({ kind: 'dependency_missing', version: e.details.version ?? '', file: e.details.file, message: e.message });
   }
-  return { offline: false, migrations: local.length, issues, warnings, ...(callbacks.length ? { callbacks } : {}) };
+  const drift = await schemaDriftOf(c, states);
+  return {
+    offline: false,
+    migrations: local.length,
+    issues,
+    warnings,
+    drift,
+    driftAllowed: session.config.allowSchemaDrift,
+    ...(callbacks.length ? { callbacks } : {}),
+  };
 }
 
 /** beforeValidate callbacks, inside the lock (they may write); no lock is taken when there are none. */
