@@ -2,6 +2,7 @@
  * The core's vocabulary: what a migration is on disk, what the history says about it, and what the
  * planner decides. Plain data only; nothing here touches Node I/O or the driver.
  */
+import type { Checkpoint } from './checkpoint.js';
 import type { ChangeSet } from './fingerprint.js';
 
 /** How Neo4j must run a statement: schema commands and data writes never share a transaction,
@@ -162,6 +163,8 @@ export interface AppliedMigration {
   errorMessage: string | null;
   /** what the up changed (labels/types counts, schema items), when fingerprints were on; see core/fingerprint.ts */
   changes?: ChangeSet | null;
+  /** how far its ctx.batch() jobs got (see core/checkpoint.ts); null when it ran none */
+  checkpoint?: Checkpoint | null;
 }
 
 /** The reconciled state of one version (see reconcile()). */

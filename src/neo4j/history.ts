@@ -1,5 +1,6 @@
 import type { AppliedMigration, AppliedStatus, PartialChanges, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
+import { type Checkpoint, encodeCheckpoint, parseCheckpoint } from '../core/checkpoint.js';
 import { parseChangeSet } from '../core/fingerprint.js';
 import { type Neo4jClient, type Query, type Row, type TransactionRun, label } from './client.js';
 
@@ -42,7 +43,8 @@ export interface HistoryWrite {
   props: Record<string, unknown>;
   /** set installedBy/installedAt to who and now */
   stamp: boolean;
-  event: Record<string, unknown>;
+  /** the audit event; null for a checkpoint, which only moves the entry's `checkpoint` */
+  event: Record<string, unknown> | null;
 }
 
 /**
@@ -126,27 +128,47 @@ export class HistoryStore {
   }
 
   /** The record written before a step that spans several transactions: if the process dies mid-step, the history says so. */
-  startWrite(entry: HistoryEntry): HistoryWrite {
+  startWrite(entry: HistoryEntry, checkpoint: Checkpoint | null = null): HistoryWrite {
     return this.entryWriteFor(entry, {
       status: 'failed',
       partialChanges: 'unknown',
       errorCode: null,
       errorMessage: `interrupted: the run ${this.runId} started this up and did not finish`,
+      // a run that resumes keeps the checkpoint it resumes from; any other starts without one
+      checkpoint: checkpoint ? encodeCheckpoint(checkpoint) : null,
     }, { action: 'start', detail: 'up' });
   }
 
-  appliedWrite(entry: HistoryEntry, durationMs: number, counters: Counters): HistoryWrite {
-    const outcome = { status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs, counters: JSON.stringify(counters) };
+  /** The checkpoint recorded for `version` now (a batch whose commit went unanswered may have committed). */
+  async readCheckpoint(version: string): Promise<Checkpoint | null> {
+    const q = this.readQuery();
+    const rows = await this.client.autoCommit(q.cypher, q.params, 'read');
+    const v = rows.records.map((r) => r.get('v') as Row).find((x) => String(x['version']) === version);
+    return parseCheckpoint(v?.['checkpoint'] === undefined || v['checkpoint'] === null ? null : String(v['checkpoint']));
+  }
+
+  appliedWrite(entry: HistoryEntry, durationMs: number, counters: Counters, checkpoint: Checkpoint | null = null): HistoryWrite {
+    const outcome = {
+      status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs, counters: JSON.stringify(counters),
+      checkpoint: checkpoint ? encodeCheckpoint(checkpoint) : null,
+    };
     return this.entryWriteFor(entry, outcome, { action: 'up', durationMs });
   }
 
   failedWrite(entry: HistoryEntry, durationMs: number, partialChanges: PartialChanges, errorCode: string | undefined, errorMessage: string): HistoryWrite {
-    const outcome = { status: 'failed', partialChanges, errorCode: errorCode ?? null, errorMessage, executionTimeMs: durationMs };
+    const outcome: Record<string, unknown> = { status: 'failed', partialChanges, errorCode: errorCode ?? null, errorMessage, executionTimeMs: durationMs };
+    // its down undid what the checkpoint describes: the next up starts over
+    if (partialChanges === 'undone') outcome['checkpoint'] = null;
     return this.entryWriteFor(entry, outcome, { action: 'failed', durationMs, errorCode, errorMessage, detail: `partial changes: ${partialChanges}` });
   }
 
   rolledBackWrite(version: string, durationMs: number, detail?: string): HistoryWrite {
     return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs }, { action: 'down', durationMs, detail }, false);
+  }
+
+  /** How far the version's ctx.batch() jobs got: written in each batch's own transaction, no audit event. */
+  checkpointWrite(version: string, checkpoint: Checkpoint): HistoryWrite {
+    return { ...this.write(version, { checkpoint: encodeCheckpoint(checkpoint) }, { action: 'up' }, false), event: null };
   }
 
   /** Writes in one query: inside `run`'s transaction when given (call the returned function once it
@@ -158,7 +180,8 @@ export class HistoryStore {
        SET v += w.props
        FOREACH (_ IN CASE WHEN w.stamp THEN [1] ELSE [] END | SET v.installedBy = $by, v.installedAt = datetime())
        REMOVE v.reversed
-       CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event, e.at = datetime()`,
+       FOREACH (_ IN CASE WHEN w.event IS NULL THEN [] ELSE [1] END |
+         CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event, e.at = datetime())`,
       params: { writes: writes.map(({ version, props, stamp, event }) => ({ version, props, stamp, event })), database: this.database, by: this.installedBy },
     };
     if (run) await run(query.cypher, query.params);
@@ -168,8 +191,8 @@ export class HistoryStore {
     return committed;
   }
 
-  async recordStart(entry: HistoryEntry): Promise<void> {
-    await this.save([this.startWrite(entry)]);
+  async recordStart(entry: HistoryEntry, checkpoint: Checkpoint | null = null): Promise<void> {
+    await this.save([this.startWrite(entry, checkpoint)]);
   }
 
   async markRolledBack(version: string, durationMs: number, detail?: string): Promise<void> {
@@ -263,6 +286,7 @@ export function toApplied(v: Row): AppliedMigration {
     errorCode: str('errorCode'),
     errorMessage,
     changes: parseChangeSet(str('changes')),
+    checkpoint: parseCheckpoint(str('checkpoint')),
   };
 }
 

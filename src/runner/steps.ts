@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildStatements, groupStatements } from '../core/grouping.js';
 import type { AppliedMigration, LocalMigration, PartialChanges, TransactionGroup, TransactionMode, TsHandlers } from '../core/types.js';
+import { type Checkpoint, type CheckpointView, checkpointView } from '../core/checkpoint.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { evalMigrationSource } from '../discovery/typescript.js';
 import { type Neo4jClient, type TransactionRun, rowsOf } from '../neo4j/client.js';
@@ -9,6 +10,7 @@ import type { HistoryEntry, HistoryStore, HistoryWrite } from '../neo4j/history.
 import { StatementFailure, runGroups } from '../neo4j/statements.js';
 import { TsStepTransactions } from '../neo4j/ts-step.js';
 import { createContext } from './context.js';
+import { BatchJournal } from './journal.js';
 import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
 import type { Counters, FailureReport, StepReport } from './types.js';
@@ -46,17 +48,19 @@ export class StepRunner {
    * start record, that record is written with this one's, not in a transaction of its own.
    * Throws StepFailed after recording the failure.
    */
-  async up(m: LocalMigration, next?: LocalMigration): Promise<StepReport> {
+  async up(m: LocalMigration, next?: LocalMigration, resume?: Checkpoint | null): Promise<StepReport> {
     const entry = historyEntry(m);
     const file = m.up.file;
     const groups = m.up.kind === 'cypher' ? groupStatements(m.up.statements, m.meta.transaction, file) : undefined;
+    // ctx.batch() jobs record their checkpoint in the entry; a run resuming an interrupted one starts from its checkpoint
+    const journal = new BatchJournal(this.history, m.version, resume ?? null, (run, checkpoint) => this.history.save([this.history.startWrite(entry, checkpoint)], run));
     const recordStart = async () => {
-      if (!this.history.hasStarted(m.version)) await this.history.recordStart(entry);
+      if (!this.history.hasStarted(m.version)) await this.history.recordStart(entry, journal.hasJobs ? journal.checkpoint : null);
     };
     if (groups && !isOneTransaction(groups)) await recordStart();
     this.events.emit({ type: 'migration:start', direction: 'up', version: m.version, description: m.description, file, reason: 'requested' });
     const started = performance.now();
-    const writes = (counters: Counters) => this.recordWrites(entry, performance.now() - started, counters, next);
+    const writes = (counters: Counters) => this.recordWrites(entry, performance.now() - started, counters, next, journal.hasJobs ? journal.checkpoint : null);
     let committed = false;
     let confirm: (() => void) | undefined;
     // in the one transaction: the validate queries read its writes, then the record joins them
@@ -84,7 +88,7 @@ export class StepRunner {
       } else {
         const step = { version: m.version, direction: 'up' as const, file, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures };
         const handler = m.up.kind === 'typescript' ? m.up.handlers.up : undefined;
-        const result = await this.runTs(handler, step, { beforeFirstCommit: recordStart, bookkeeping });
+        const result = await this.runTs(handler, step, { beforeFirstCommit: recordStart, bookkeeping, journal });
         committed = result.committed;
         if (result.error) throw result.error;
         counters = result.counters;
@@ -107,7 +111,7 @@ export class StepRunner {
       if (committed) {
         if (m.down) {
           try {
-            await this.down(m.version, m.description, localDown(m), 'compensate');
+            await this.down(m.version, m.description, localDown(m), 'compensate', checkpointView(journal.checkpoint));
             partialChanges = 'undone';
           } catch (e2) {
             undoError = errorMessage(e2);
@@ -136,8 +140,8 @@ export class StepRunner {
   }
 
   /** This migration's applied record, and the start record of the next one if it will need one. */
-  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined): HistoryWrite[] {
-    const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters)];
+  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined, checkpoint: Checkpoint | null): HistoryWrite[] {
+    const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters, checkpoint)];
     if (next && next.version !== entry.version && needsStartRecord(next) && !this.history.hasStarted(next.version)) {
       writes.push(this.history.startWrite(historyEntry(next)));
     }
@@ -145,7 +149,14 @@ export class StepRunner {
   }
 
   /** Runs a down script; throws a NeomigError (MIGRATION_FAILED) naming the statement if it fails. */
-  async down(version: string, description: string, source: DownSource, reason: 'compensate' | 'atomic' | 'requested'): Promise<StepReport> {
+  async down(
+    version: string,
+    description: string,
+    source: DownSource,
+    reason: 'compensate' | 'atomic' | 'requested',
+    /** ctx.checkpoint: how far the up's ctx.batch() jobs got */
+    checkpoint: Record<string, CheckpointView> = {},
+  ): Promise<StepReport> {
     this.events.emit({ type: 'migration:start', direction: 'down', version, description, file: source.file, reason });
     const started = performance.now();
     let counters: Counters;
@@ -155,7 +166,8 @@ export class StepRunner {
       counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
     } else {
       if (!source.handlers.down) throw new NeomigError('VALIDATION', `${source.file} has no down()`, { version, file: source.file });
-      const result = await this.runTs(source.handlers.down, { version, direction: 'down', file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures });
+      const step = { version, direction: 'down' as const, file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures };
+      const result = await this.runTs(source.handlers.down, step, undefined, checkpoint);
       if (result.error) throw result.error;
       counters = result.counters;
     }
@@ -184,12 +196,13 @@ export class StepRunner {
   private async runTs(
     handler: ((ctx: never) => unknown) | undefined,
     step: { version: string; direction: 'up' | 'down'; file: string; transaction: TransactionMode; timeoutMs?: number; schemaProcedures?: string[] },
-    up?: { beforeFirstCommit: () => Promise<void>; bookkeeping: (run: TransactionRun, counters: Counters) => Promise<void> },
+    up?: { beforeFirstCommit: () => Promise<void>; bookkeeping: (run: TransactionRun, counters: Counters) => Promise<void>; journal: BatchJournal },
+    checkpoint?: Record<string, CheckpointView>,
   ): Promise<{ counters: Counters; committed: boolean; atomic: boolean; error?: NeomigError }> {
     const classify = { schemaProcedures: step.schemaProcedures };
     const transactions = new TsStepTransactions(this.client, step.transaction, step.timeoutMs, classify, up?.beforeFirstCommit);
     try {
-      const ctx = createContext(this.client, transactions, this.events, step);
+      const ctx = createContext(this.client, transactions, this.events, step, up?.journal, checkpoint);
       await (handler as (c: typeof ctx) => unknown)(ctx);
       let atomic = false;
       if (up) atomic = await transactions.finish((run) => up.bookkeeping(run, transactions.counters));

@@ -81,7 +81,9 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
     for (const [i, step] of plan.steps.entries()) {
       lock.assertHeld();
       try {
-        done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration), migration: step.migration! });
+        // a failed entry planned again with a checkpoint is an interrupted run to resume (core/checkpoint.ts)
+        const resume = step.applied?.status === 'failed' ? step.applied.checkpoint : undefined;
+        done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration, resume), migration: step.migration! });
         if (options.vouched) await vouchApplied(config.migrationsDir, step.migration!, options.vouched);
       } catch (e) {
         if (!(e instanceof StepFailed)) throw e;
