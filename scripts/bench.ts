@@ -10,7 +10,8 @@
  *   npm run bench -- --quick --compare ../main   # also another built checkout's CLI, e.g. before/after
  *
  * Workloads: data-<n>, index-<n> (n = 100, 500), status-<n> and validate-<n> (n applied), roundtrips,
- * splitter. neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped
+ * splitter, batch (ctx.batch over 1 M and 2 M nodes, see bench/batch.ts; minutes; NEOMIG_BENCH_BATCH_NODES
+ * for a smaller graph; `npm run bench -- --only batch`). neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped
  * with a message when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +33,7 @@ import { type JvmTool, prepareNeo4jMigrations } from './bench/neo4j-migrations.j
 import { goals, table, type Series } from './bench/report.js';
 import { roundTripsPerMigration } from './bench/roundtrips.js';
 import { splitterBench } from './bench/splitter.js';
+import { batchBench } from './bench/batch.js';
 import { rotate } from './bench/stats.js';
 import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
@@ -47,9 +49,10 @@ const allWorkloads = [
   `validate-${readSize}`,
   'roundtrips',
   'splitter',
+  'batch',
 ];
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
-const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter'].includes(o));
+const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !['roundtrips', 'splitter', 'batch'].includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
   process.exit(2);
@@ -164,6 +167,7 @@ try {
       results.forEach((r, i) =>
         notes.push(`  ${kinds[i]}: ${r.contender.padEnd(28)} ${r.perMigration.toFixed(2)}  (${r.all.map((x) => x.toFixed(2)).join(' ')})`));
     } else if (name === 'splitter') notes.push(splitterBench());
+    else if (name === 'batch') notes.push(...(await batchBench(server, driver, repo, paths.scratch, rounds, log)));
   }
 } finally {
   await driver.close();

@@ -9,8 +9,9 @@
  *   elementId(b) is a label scan and a sort per batch: quadratic), so one read streams the element ids
  *   in order, once, and each batch updates its rows by element id.
  *
- * The user's update runs in a unit subquery, so whatever it does to its rows (even DELETE) the batch
- * still counts them and knows their last key.
+ * An update made only of SET, REMOVE and DELETE clauses keeps one row per row, so it is inlined; any
+ * other (MATCH, WITH, MERGE, ...) runs in a unit subquery, so whatever it does to its rows the batch still
+ * counts them and knows their last key. The subquery costs about a third more per row (measured on 5.26).
  */
 
 export interface KeyedBatchSpec {
@@ -62,7 +63,7 @@ export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | strin
     return all.length ? ` WHERE ${all.join(' AND ')}` : '';
   };
   const count = `MATCH ${match}${filter(where)} RETURN count(*) AS total`;
-  const body = `CALL (*) {\n${update}\n}\n${RESULT}`;
+  const body = rowPreserving(update) ? `${update}\n${RESULT}` : `CALL (*) {\n${update}\n}\n${RESULT}`;
   if (element) {
     return {
       by: 'elementId',
@@ -76,4 +77,12 @@ export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | strin
     `MATCH ${match}${filter(first ? `${key} IS NOT NULL` : `${key} > $neomigAfter`, where)}\n` +
     `WITH *, ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\n${body}`;
   return { by: 'property', count, first: page(true), next: page(false) };
+}
+
+/** Whether `update` is only SET / REMOVE / DELETE clauses (so it neither drops nor multiplies rows).
+ *  A keyword inside a string literal only makes this say no, which is safe (the subquery). */
+export function rowPreserving(update: string): boolean {
+  const text = update.replace(/\/\/.*$/gm, '');
+  if (!/^\s*(SET|REMOVE|DELETE|DETACH\s+DELETE)\b/i.test(text)) return false;
+  return !/\b(MATCH|WITH|UNWIND|CALL|MERGE|CREATE|FOREACH|RETURN|LOAD|UNION|USE|FINISH|LIMIT|SKIP|ORDER|WHERE|FILTER|LET|NEXT)\b/i.test(text);
 }
