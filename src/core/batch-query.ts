@@ -84,5 +84,6 @@ export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | strin
 export function rowPreserving(update: string): boolean {
   const text = update.replace(/\/\/.*$/gm, '');
   if (!/^\s*(SET|REMOVE|DELETE|DETACH\s+DELETE)\b/i.test(text)) return false;
-  return !/\b(MATCH|WITH|UNWIND|CALL|MERGE|CREATE|FOREACH|RETURN|LOAD|UNION|USE|FINISH|LIMIT|SKIP|ORDER|WHERE|FILTER|LET|NEXT)\b/i.test(text);
+  const clauses = /\b(MATCH|WITH|UNWIND|CALL|MERGE|CREATE|FOREACH|RETURN|LOAD|UNION|USE|FINISH|LIMIT|SKIP|ORDER|WHERE|FILTER|LET|NEXT)\b/i;
+  return !clauses.test(text);
 }

@@ -53,7 +53,9 @@ export function parseCheckpoint(text: string | null | undefined): Checkpoint | n
     return {
       jobs: v.jobs.map((j) => ({
         label: String(j.label),
-        lastKey: j.lastKey && KEY_TYPES.includes(j.lastKey.type) ? { type: j.lastKey.type, value: String(j.lastKey.value) } : null,
+        lastKey: j.lastKey && KEY_TYPES.includes(j.lastKey.type)
+          ? { type: j.lastKey.type, value: String(j.lastKey.value) }
+          : null,
         rows: Number(j.rows ?? 0),
         batches: Number(j.batches ?? 0),
         done: j.done === true,
@@ -89,7 +91,9 @@ export function keyValue(key: CheckpointKey | null): number | string | null {
 
 export function checkpointView(checkpoint: Checkpoint | null | undefined): Record<string, CheckpointView> {
   const out: Record<string, CheckpointView> = {};
-  for (const j of checkpoint?.jobs ?? []) out[j.label] = { lastKey: keyValue(j.lastKey), rows: j.rows, batches: j.batches, done: j.done };
+  for (const j of checkpoint?.jobs ?? []) {
+    out[j.label] = { lastKey: keyValue(j.lastKey), rows: j.rows, batches: j.batches, done: j.done };
+  }
   return out;
 }
 

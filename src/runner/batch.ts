@@ -63,7 +63,12 @@ interface JobSpec {
 }
 
 /** The loop form: `cypher` repeated in its own transactions until it returns 0. */
-export async function runBatch(job: BatchJob, cypher: string, params: Record<string, unknown>, options: BatchOptions): Promise<BatchResult> {
+export async function runBatch(
+  job: BatchJob,
+  cypher: string,
+  params: Record<string, unknown>,
+  options: BatchOptions,
+): Promise<BatchResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const label = options.label?.trim() || `batch ${job.ordinal}`;
   const queryParams = { ...params, batchSize: cypherInt(batchSize) };
@@ -92,16 +97,24 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   const fail = (what: string, hint: string) =>
     new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${job.version} (${label}): ${what}`, { version: job.version, hint });
   const cypher = keyedBatchCypher(spec as KeyedBatchSpec);
-  if (typeof cypher === 'string') throw fail(cypher, 'E.g. ctx.batch({ match: "(b:Book)", key: "b.isbn", update: "SET b.slug = toLower(b.title)" }).');
+  if (typeof cypher === 'string') {
+    throw fail(cypher, 'E.g. ctx.batch({ match: "(b:Book)", key: "b.isbn", update: "SET b.slug = toLower(b.title)" }).');
+  }
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw fail(`batchSize must be a whole number of at least 1, not ${batchSize}`, 'E.g. batchSize: 10000.');
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw fail(`batchSize must be a whole number of at least 1, not ${batchSize}`, 'E.g. batchSize: 10000.');
+  }
   const params = { ...(spec.params ?? {}), neomigBatchSize: cypherInt(batchSize), batchSize: cypherInt(batchSize) };
   const lastOf = (result: QueryResult): CheckpointKey | null => {
     const row = result.records[0];
     const last = row?.get('last') as string | null;
     if (last === null || last === undefined) return null;
     const key = checkpointKey(last, row!.get('lastType') as string | null);
-    if (typeof key === 'string') throw fail(`${key}; a key is an INTEGER, FLOAT or STRING property`, `Walk by a property of one of those types with an index, or by elementId(${spec.key.replace(/\..*$/, '')}).`);
+    if (typeof key === 'string') {
+      const variable = spec.key.replace(/\..*$/, '');
+      throw fail(`${key}; a key is an INTEGER, FLOAT or STRING property`,
+        `Walk by a property of one of those types with an index, or by elementId(${variable}).`);
+    }
     return key;
   };
   const rowsOf = (result: QueryResult) => Number(result.records[0]?.get('rows') ?? 0);
@@ -144,7 +157,11 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
       return {
         cypher: cypher.byKeys!,
         params: { ...params, neomigKeys: chunk },
-        read: (result) => ({ rows: rowsOf(result), lastKey: { type: 'STRING', value: chunk.at(-1)! }, last: chunk.length < batchSize }),
+        read: (result) => ({
+          rows: rowsOf(result),
+          lastKey: { type: 'STRING', value: chunk.at(-1)! },
+          last: chunk.length < batchSize,
+        }),
       };
     },
     close: async () => {
@@ -162,7 +179,10 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   const { label } = spec;
   const policy = retryPolicy(spec.options.retry);
   if (typeof policy === 'string') {
-    throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): ${policy}`, { version, hint: 'E.g. retry: { retries: 5, initialDelayMs: 200, maxDelayMs: 10000 }.' });
+    throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): ${policy}`, {
+      version,
+      hint: 'E.g. retry: { retries: 5, initialDelayMs: 200, maxDelayMs: 10000 }.',
+    });
   }
   checkTotal(version, label, spec.options.total);
   const recorded = journal.recorded(ordinal, label);
@@ -171,15 +191,20 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   const resumedRows = state.rows;
   // what earlier runs' batches changed is part of what the migration changed
   addCounters(job.stepCounters, state.counters);
-  const report = (phase: BatchProgressEvent['phase']) =>
-    job.emit(progressEvent(version, label, phase, { rows: state.rows, batches: state.batches, total: state.total, resumedRows }, now() - started, state.counters));
-  const result = (): BatchResult => ({ rows: state.rows, batches: state.batches, elapsedMs: now() - started, counters: { ...state.counters } });
+  const report = (phase: BatchProgressEvent['phase']) => {
+    const done = { rows: state.rows, batches: state.batches, total: state.total, resumedRows };
+    job.emit(progressEvent(version, label, phase, done, now() - started, state.counters));
+  };
+  const result = (): BatchResult => ({
+    rows: state.rows, batches: state.batches, elapsedMs: now() - started, counters: { ...state.counters },
+  });
+  const log = (level: 'info' | 'warn', message: string) => job.emit({ type: 'log', level, version, message: `${label}: ${message}` });
   if (state.done) {
     report('done');
     return result();
   }
   await job.begin(async (run, first) => journal.write(run, ordinal, state, first));
-  if (recorded) job.emit({ type: 'log', level: 'info', version, message: `${label}: resuming after ${state.batches} committed batches (${state.rows} rows)` });
+  if (recorded) log('info', `resuming after ${state.batches} committed batches (${state.rows} rows)`);
   let session = client.session();
   try {
     state.total ??= await expectedTotal(client, version, label, spec);
@@ -210,7 +235,7 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
           if (isNeomigError(e) || !isTransient(code) || attempt >= policy.retries) throw e;
           const delay = backoffDelay(attempt + 1, policy);
           const why = `${code}: ${errorMessage(e).split('\n')[0]}`;
-          job.emit({ type: 'log', level: 'warn', version, message: `${label}: batch ${state.batches + 1} failed (${why}); retry ${attempt + 1}/${policy.retries} in ${delay} ms` });
+          log('warn', `batch ${state.batches + 1} failed (${why}); retry ${attempt + 1}/${policy.retries} in ${delay} ms`);
           await sleep(delay);
           await session.close().catch(() => undefined);
           session = client.session();

@@ -36,7 +36,8 @@ export function createContext(
     run: async <T>(cypher: string, params?: Record<string, unknown>) => {
       if (journal.skipsRun(batchJobs + 1)) {
         const first = cypher.trim().split('\n')[0]!.slice(0, 80);
-        events.emit({ type: 'log', level: 'info', message: `resumed: not sent again (committed before the interrupted run's job ${batchJobs + 1}): ${first}`, version });
+        const why = `committed before the interrupted run's job ${batchJobs + 1}`;
+        events.emit({ type: 'log', level: 'info', message: `resumed: not sent again (${why}): ${first}`, version });
         return [] as T[];
       }
       return (await transactions.run(cypher, params)) as T[];

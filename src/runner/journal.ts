@@ -44,9 +44,11 @@ export class BatchJournal {
     const job = this.resumed?.jobs[ordinal - 1];
     if (!job) return undefined;
     if (job.label !== label) {
-      throw new NeomigError('MIGRATION_FAILED', `${this.version} resumes its ctx.batch() job ${ordinal} "${job.label}", but this run's job ${ordinal} is "${label}"`, {
+      const what = `resumes its ctx.batch() job ${ordinal} "${job.label}", but this run's job ${ordinal} is "${label}"`;
+      throw new NeomigError('MIGRATION_FAILED', `${this.version} ${what}`, {
         version: this.version,
-        hint: 'A resumed migration must call its ctx.batch() jobs in the same order with the same labels. Undo its partial changes, then `neomig repair`.',
+        hint: 'A resumed migration must call its ctx.batch() jobs in the same order with the same labels. '
+          + 'Undo its partial changes, then `neomig repair`.',
       });
     }
     return { ...job, counters: { ...job.counters } };
