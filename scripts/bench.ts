@@ -13,9 +13,11 @@
  * splitter, preflight (up with vs --no-preflight on data-100; `--only preflight`), fingerprints (up of 100
  * migrations with fingerprints on vs off, see bench/fingerprints.ts), snapshot (snapshot and restore of
  * NEOMIG_BENCH_SNAPSHOT_NODES nodes, default 1,000,000, and twice as many relationships; see
- * bench/snapshot.ts), placeholders (discovery with `${label}` filled against the values written in).
- * neo4j-migrations' CLI is fetched with Maven (see bench/neo4j-migrations.ts) and skipped with a message
- * when that fails. It measures whatever engine dist/ holds: `npm run bench` builds first.
+ * bench/snapshot.ts), placeholders (discovery with `${label}` filled against the values written in),
+ * batch (ctx.batch over 1 M and 2 M nodes, see bench/batch.ts; minutes; NEOMIG_BENCH_BATCH_NODES for a
+ * smaller graph; `npm run bench -- --only batch`). neo4j-migrations' CLI is fetched with Maven (see
+ * bench/neo4j-migrations.ts) and skipped with a message when that fails. It measures whatever engine
+ * dist/ holds: `npm run bench` builds first.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +42,7 @@ import { snapshotBench } from './bench/snapshot.js';
 import { splitterBench } from './bench/splitter.js';
 import { fingerprintsBench } from './bench/fingerprints.js';
 import { placeholdersBench } from './bench/placeholders.js';
+import { batchBench } from './bench/batch.js';
 import { rotate } from './bench/stats.js';
 import { type Kind, type MigrationSet, writeMigrationSet } from './bench/workloads.js';
 
@@ -59,9 +62,10 @@ const allWorkloads = [
   'fingerprints',
   'snapshot',
   'placeholders',
+  'batch',
 ];
 const only = (flags.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
-const named = ['roundtrips', 'splitter', 'preflight', 'fingerprints', 'snapshot', 'placeholders'];
+const named = ['roundtrips', 'splitter', 'preflight', 'fingerprints', 'snapshot', 'placeholders', 'batch'];
 const unknown = only.filter((o) => !/^(data|index|status|validate)-\d+$/.test(o) && !named.includes(o));
 if (unknown.length > 0 || !Number.isInteger(rounds) || rounds < 1) {
   console.error(`usage: npm run bench -- [--quick] [--rounds N] [--compare <other checkout>] [--only ${allWorkloads.join(',')}]`);
@@ -181,6 +185,7 @@ try {
     else if (name === 'fingerprints') notes.push(...(await fingerprintsBench({ repo, root, server, driver, rounds, log })));
     else if (name === 'snapshot') notes.push(...(await snapshotBench(repo, server, driver, log)));
     else if (name === 'placeholders') notes.push(await placeholdersBench());
+    else if (name === 'batch') notes.push(...(await batchBench(server, driver, repo, paths.scratch, rounds, log)));
   }
 } finally {
   await driver.close();

@@ -1,4 +1,5 @@
 import { NeomigError } from '../errors.js';
+import { isResumable } from './checkpoint.js';
 import { type MigrationState, type Plan, type PlanStep, type Target, leftNothing, remainText } from './types.js';
 import { currentVersion, isInEffect } from './reconcile.js';
 import { runsAgain } from './repeatable.js';
@@ -44,7 +45,7 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
   const current = currentVersion(states);
   const rerun = options.rerun ?? new Set<string>();
 
-  const blocked = states.find((s) => s.status === 'failed' && !leftNothing(s.applied?.partialChanges) && !rerun.has(s.version));
+  const blocked = states.find((s) => s.status === 'failed' && !leftNothing(s.applied?.partialChanges) && !rerun.has(s.version) && !isResumable(s));
   if (blocked) {
     throw new NeomigError('VALIDATION', `${blocked.version} failed earlier and ${remainText(blocked.applied?.partialChanges)}`, {
       version: blocked.version,
@@ -61,7 +62,7 @@ export function planUp(states: MigrationState[], options: UpPlanOptions = {}): P
       ((s.status === 'pending' && (!s.outOfOrder || options.outOfOrder)) ||
         // its assumptions are evaluated again on every run, wherever it stands
         s.status === 'skipped' ||
-        (s.status === 'failed' && (leftNothing(s.applied?.partialChanges) || rerun.has(s.version))) ||
+        (s.status === 'failed' && (leftNothing(s.applied?.partialChanges) || rerun.has(s.version) || isResumable(s))) ||
         (s.status === 'applied' && rerun.has(s.version))),
   );
 

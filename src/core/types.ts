@@ -2,6 +2,7 @@
  * The core's vocabulary: what a migration is on disk, what the history says about it, and what the
  * planner decides. Plain data only; nothing here touches Node I/O or the driver.
  */
+import type { Checkpoint } from './checkpoint.js';
 import type { ChangeSet } from './fingerprint.js';
 
 /** How Neo4j must run a statement: schema commands and data writes never share a transaction,
@@ -176,6 +177,8 @@ export interface AppliedMigration {
   downChanges?: ChangeSet | null;
   /** the counters of each statement of a Cypher up, as the last apply recorded them */
   statementCounters?: StatementCounters[] | null;
+  /** how far its ctx.batch() jobs got (see core/checkpoint.ts); null when it ran none */
+  checkpoint?: Checkpoint | null;
 }
 
 /** One statement's counters as recorded: its 1-based index in the script and its line. */

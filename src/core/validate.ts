@@ -1,3 +1,4 @@
+import { isResumable } from './checkpoint.js';
 import { checkDependencies } from './dependencies.js';
 import { isRepeatableKey } from './repeatable.js';
 import { type LocalMigration, type MigrationState, type ValidationIssue, leftNothing, remainText } from './types.js';
@@ -63,7 +64,7 @@ export function validateHistory(states: MigrationState[], options: { outOfOrder?
         message: `${s.version} is pending but a higher version is already applied`,
       });
     }
-    if (s.status === 'failed' && !leftNothing(s.applied?.partialChanges)) {
+    if (s.status === 'failed' && !leftNothing(s.applied?.partialChanges) && !isResumable(s)) {
       issues.push({
         kind: 'failed_changes_remain',
         version: s.version,

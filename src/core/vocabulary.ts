@@ -53,8 +53,11 @@ export interface BatchProgressEvent {
   label: string;
   /** batches committed so far */
   batches: number;
-  /** rows processed so far (the sum of what the batches returned) */
+  /** rows processed so far (the sum of what the batches returned), including those of the interrupted
+   *  run this one resumes */
   rows: number;
+  /** rows an interrupted run had done when this one resumed the job (not counted in the rate) */
+  resumedRows?: number;
   /** since this ctx.batch() call started */
   elapsedMs: number;
   /** rows / elapsed seconds; 0 before the first batch */

@@ -245,7 +245,8 @@ export function label(name: string): string {
   return '`' + name + '`';
 }
 
-/** A Cypher INTEGER parameter (a plain JS number is sent as a FLOAT, which LIMIT refuses). */
-export function cypherInt(n: number): unknown {
+/** A Cypher INTEGER parameter (a plain JS number is sent as a FLOAT, which LIMIT refuses); from its
+ *  digits when it may exceed 2^53. */
+export function cypherInt(n: number | string): unknown {
   return neo4j.int(n);
 }

@@ -1,5 +1,6 @@
 import type { AppliedMigration, AppliedStatus, PartialChanges, StatementCounters, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
+import { type Checkpoint, encodeCheckpoint, parseCheckpoint } from '../core/checkpoint.js';
 import { type ChangeSet, parseChangeSet } from '../core/fingerprint.js';
 import { type Neo4jClient, type Query, type Row, type TransactionRun, label } from './client.js';
 
@@ -30,6 +31,8 @@ export interface StepRecord {
   changes?: ChangeSet;
   /** each statement's counters, for Cypher steps (`neomig show`) */
   statementCounters?: StatementCounters[];
+  /** how far the step's ctx.batch() jobs got (null: it ran none) */
+  checkpoint?: Checkpoint | null;
 }
 
 export type AuditAction = 'up' | 'down' | 'failed' | 'down_failed' | 'baseline' | 'repair' | 'start' | 'skipped' | 'resolve' | 'delete' | 'restore';
@@ -52,7 +55,8 @@ export interface HistoryWrite {
   props: Record<string, unknown>;
   /** set installedBy/installedAt to who and now */
   stamp: boolean;
-  event: Record<string, unknown>;
+  /** the audit event; null for a checkpoint, which only moves the entry's `checkpoint` */
+  event: Record<string, unknown> | null;
 }
 
 /**
@@ -138,28 +142,40 @@ export class HistoryStore {
   }
 
   /** The record written before a step that spans several transactions: if the process dies mid-step, the history says so. */
-  startWrite(entry: HistoryEntry): HistoryWrite {
+  startWrite(entry: HistoryEntry, checkpoint: Checkpoint | null = null): HistoryWrite {
     return this.entryWriteFor(entry, {
       status: 'failed',
       partialChanges: 'unknown',
       errorCode: null,
       errorMessage: `interrupted: the run ${this.runId} started this up and did not finish`,
+      // a run that resumes keeps the checkpoint it resumes from; any other starts without one
+      checkpoint: checkpoint ? encodeCheckpoint(checkpoint) : null,
     }, { action: 'start', detail: 'up' });
   }
 
-  /** `record`: what fingerprints and statements add (see StepRecord); an absent one clears an earlier run's. */
+  /** The checkpoint recorded for `version` now (a batch whose commit went unanswered may have committed). */
+  async readCheckpoint(version: string): Promise<Checkpoint | null> {
+    const q = this.readQuery();
+    const rows = await this.client.autoCommit(q.cypher, q.params, 'read');
+    const v = rows.records.map((r) => r.get('v') as Row).find((x) => String(x['version']) === version);
+    return parseCheckpoint(v?.['checkpoint'] === undefined || v['checkpoint'] === null ? null : String(v['checkpoint']));
+  }
+
+  /** `record`: what fingerprints, statements and ctx.batch() add (see StepRecord); an absent one clears an earlier run's. */
   appliedWrite(entry: HistoryEntry, durationMs: number, counters: Counters, record: StepRecord = {}): HistoryWrite {
     const changes = record.changes ? JSON.stringify(record.changes) : null;
     const statementCounters = record.statementCounters ? JSON.stringify(record.statementCounters) : null;
     const outcome = {
       status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs, counters: JSON.stringify(counters),
-      changes, downChanges: null, statementCounters,
+      changes, downChanges: null, statementCounters, checkpoint: record.checkpoint ? encodeCheckpoint(record.checkpoint) : null,
     };
     return this.entryWriteFor(entry, outcome, { action: 'up', durationMs, changes });
   }
 
   failedWrite(entry: HistoryEntry, durationMs: number, partialChanges: PartialChanges, errorCode: string | undefined, errorMessage: string): HistoryWrite {
-    const outcome = { status: 'failed', partialChanges, errorCode: errorCode ?? null, errorMessage, executionTimeMs: durationMs };
+    const outcome: Record<string, unknown> = { status: 'failed', partialChanges, errorCode: errorCode ?? null, errorMessage, executionTimeMs: durationMs };
+    // its down undid what the checkpoint describes: the next up starts over
+    if (partialChanges === 'undone') outcome['checkpoint'] = null;
     return this.entryWriteFor(entry, outcome, { action: 'failed', durationMs, errorCode, errorMessage, detail: `partial changes: ${partialChanges}` });
   }
 
@@ -196,6 +212,11 @@ export class HistoryStore {
     return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs, downChanges: changes }, { action: 'down', durationMs, detail, changes }, false);
   }
 
+  /** How far the version's ctx.batch() jobs got: written in each batch's own transaction, no audit event. */
+  checkpointWrite(version: string, checkpoint: Checkpoint): HistoryWrite {
+    return { ...this.write(version, { checkpoint: encodeCheckpoint(checkpoint) }, { action: 'up' }, false), event: null };
+  }
+
   /** Writes in one query: inside `run`'s transaction when given (call the returned function once it
    *  committed), else auto-committed on its own. */
   async save(writes: HistoryWrite[], run?: TransactionRun): Promise<() => void> {
@@ -205,7 +226,8 @@ export class HistoryStore {
        SET v += w.props
        FOREACH (_ IN CASE WHEN w.stamp THEN [1] ELSE [] END | SET v.installedBy = $by, v.installedAt = datetime())
        REMOVE v.reversed
-       CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event, e.at = datetime()`,
+       FOREACH (_ IN CASE WHEN w.event IS NULL THEN [] ELSE [1] END |
+         CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event, e.at = datetime())`,
       params: { writes: writes.map(({ version, props, stamp, event }) => ({ version, props, stamp, event })), database: this.database, by: this.installedBy },
     };
     if (run) await run(query.cypher, query.params);
@@ -215,8 +237,8 @@ export class HistoryStore {
     return committed;
   }
 
-  async recordStart(entry: HistoryEntry): Promise<void> {
-    await this.save([this.startWrite(entry)]);
+  async recordStart(entry: HistoryEntry, checkpoint: Checkpoint | null = null): Promise<void> {
+    await this.save([this.startWrite(entry, checkpoint)]);
   }
 
   async markRolledBack(version: string, durationMs: number, detail?: string, downChanges?: ChangeSet): Promise<void> {
@@ -327,6 +349,7 @@ export function toApplied(v: Row): AppliedMigration {
     changes: parseChangeSet(str('changes')),
     downChanges: parseChangeSet(str('downChanges')),
     statementCounters: parseJsonList<StatementCounters>(str('statementCounters')),
+    checkpoint: parseCheckpoint(str('checkpoint')),
   };
 }
 

@@ -68,6 +68,34 @@ export class TsStepTransactions {
     await this.client.settleIndexes(this.session);
   }
 
+  /**
+   * Commits the open transaction before a ctx.batch() job, running `bookkeeping` (the job's first
+   * checkpoint) in it when it holds data, so the statements before the job and the job's start commit
+   * together: a resumed run knows they are done. After a schema transaction (which cannot hold a
+   * write), in a transaction of its own. `first`: nothing of the step committed before, so the
+   * bookkeeping records the step's start as well. Call the function bookkeeping returns after the commit.
+   */
+  async commitWith(bookkeeping: (run: TransactionRun, first: boolean) => Promise<() => void>): Promise<void> {
+    if (this.open?.kind === 'schema') await this.commitOpen();
+    const first = !this.started;
+    this.started = true;
+    const open = this.open ?? { tx: await this.client.begin(this.session, this.timeoutMs), kind: 'data' as const, changesIndexes: false };
+    const held = this.open !== undefined;
+    this.open = undefined;
+    let confirm: () => void;
+    try {
+      confirm = await bookkeeping(async (cypher, params = {}) => rowsOf(await open.tx.run(cypher, params)), first);
+      await open.tx.commit();
+    } catch (e) {
+      await open.tx.rollback().catch(() => undefined);
+      throw e;
+    }
+    confirm();
+    if (held) this.committed = true;
+    if (open.changesIndexes) this.client.indexesChanged();
+    await this.client.settleIndexes(this.session);
+  }
+
   /** Commits the open transaction as the step's last (index waits are left to whatever comes next). */
   async commitLast(): Promise<void> {
     await this.commitOpen();

@@ -1,12 +1,26 @@
 /**
- * ctx.batch(): one query repeated in its own transactions until it reports 0 rows. Each call is a job with
- * its own label, clock, rate and (given a total) ETA, reported as `batch:progress` events; what its batches
- * change is added to the step's counters, so the history and the run summary carry it.
+ * ctx.batch(): a job of batches, each in its own transaction with the job's checkpoint written in that
+ * same transaction (runner/journal.ts). Two forms:
+ * - key-ordered (`ctx.batch({ match, key, update })`): each batch takes the next rows after the last key
+ *   done, so no batch reads rows done before it (core/batch-query.ts) and a resumed job continues
+ *   exactly after its last committed batch;
+ * - loop (`ctx.batch(cypher, params, options)`): one query repeated until it reports 0 rows, for
+ *   statements that find their own next rows (a resumed loop job simply loops again).
+ * Each job has its own label, clock, rate and (given a total) ETA, reported as `batch:progress` events;
+ * what its batches change is added to the step's counters. Transient errors are retried with backoff
+ * (core/retry.ts); any other error stops the job with its checkpoint recorded.
  */
-import { type Neo4jClient, addCounters, countersOf, cypherInt } from '../neo4j/client.js';
-import type { BatchProgressEvent, Counters } from '../core/vocabulary.js';
-import { NeomigError } from '../errors.js';
-import type { BatchOptions, BatchResult } from './types.js';
+import type { QueryResult, Session } from 'neo4j-driver';
+import { type KeyedBatchSpec, keyedBatchCypher } from '../core/batch-query.js';
+import { type CheckpointKey, type JobCheckpoint, checkpointKey } from '../core/checkpoint.js';
+import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
+import type { BatchProgressEvent, Counters, MigratorEvent } from '../core/vocabulary.js';
+import { NeomigError, isNeomigError } from '../errors.js';
+import { batchTransaction, streamColumn } from '../neo4j/batch-tx.js';
+import { type Neo4jClient, type TransactionRun, addCounters, cypherInt } from '../neo4j/client.js';
+import { errorMessage, neo4jCode } from '../neo4j/errors.js';
+import type { BatchJournal } from './journal.js';
+import type { BatchOptions, BatchResult, KeyedBatchOptions } from './types.js';
 
 const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_MAX_BATCHES = 1_000_000;
@@ -14,81 +28,276 @@ const DEFAULT_MAX_BATCHES = 1_000_000;
 export interface BatchJob {
   client: Neo4jClient;
   version: string;
-  /** "batch <n>" when options.label is not given */
+  /** the job's place among the step's ctx.batch() calls; "batch <n>" when options.label is not given */
   ordinal: number;
   /** the step's counters, which this job adds to */
   stepCounters: Counters;
-  emit: (event: BatchProgressEvent) => void;
+  emit: (event: MigratorEvent) => void;
   /** called after every committed batch (the step now has work to compensate for on failure) */
   onCommit: () => void;
+  journal: BatchJournal;
+  /** commits what the step has open, running `write` (the job's first checkpoint) in that transaction
+   *  when it can; `first`: nothing of the step committed yet, so the write records its start too */
+  begin: (write: (run: TransactionRun, first: boolean) => Promise<() => void>) => Promise<void>;
+  timeoutMs?: number;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
+/** One batch to run: its query, and how to read what it did from its result. */
+interface BatchPlan {
+  cypher: string;
+  params: Record<string, unknown>;
+  read: (result: QueryResult) => { rows: number; lastKey: CheckpointKey | null; last: boolean };
+}
+
+interface JobSpec {
+  label: string;
+  options: { total?: number; countQuery?: string; retry?: RetryOptions; maxBatches?: number };
+  countParams: Record<string, unknown>;
+  /** the job's count query when neither total nor countQuery is given */
+  defaultCount?: string;
+  /** the next batch after `state`; called once per batch (retries reuse it) */
+  next: (state: JobCheckpoint) => Promise<BatchPlan>;
+  close?: () => Promise<void>;
+}
+
+/** The loop form: `cypher` repeated in its own transactions until it returns 0. */
 export async function runBatch(
   job: BatchJob,
   cypher: string,
   params: Record<string, unknown>,
   options: BatchOptions,
 ): Promise<BatchResult> {
-  const { client, version } = job;
-  const now = job.now ?? (() => performance.now());
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
   const label = options.label?.trim() || `batch ${job.ordinal}`;
   const queryParams = { ...params, batchSize: cypherInt(batchSize) };
-  const started = now();
-  const total = await expectedTotal(client, version, label, options, queryParams);
-  const counters: Counters = {};
-  let rows = 0;
-  let batches = 0;
-  const report = (phase: BatchProgressEvent['phase']) =>
-    job.emit(progressEvent(version, label, phase, { rows, batches, total }, now() - started, counters));
-
-  report('start');
-  for (;;) {
-    const result = await client.query(cypher, queryParams);
-    job.onCommit();
-    const changed = countersOf(result);
-    addCounters(counters, changed);
-    addCounters(job.stepCounters, changed);
+  const read = (result: QueryResult) => {
     const processed = firstNumber(result.records[0]?.toObject());
     if (processed === undefined) {
       const what = 'must return the number of rows it processed as its first column';
-      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() query of ${version} (${label}) ${what}`, {
-        version,
+      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() query of ${job.version} (${label}) ${what}`, {
+        version: job.version,
         hint: 'End the query with e.g. `RETURN count(*) AS processed`, and limit it with `LIMIT $batchSize`.',
       });
     }
-    if (processed === 0) break;
-    rows += processed;
-    batches++;
-    report('running');
-    if (batches >= maxBatches) {
-      const what = `did not finish within ${maxBatches} batches`;
-      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}) ${what}`, {
-        version,
-        hint: 'The query must eventually process 0 rows: filter out rows it has already handled.',
-      });
-    }
-  }
-  report('done');
-  return { rows, batches, elapsedMs: now() - started, counters };
+    return { rows: processed, lastKey: null, last: processed === 0 };
+  };
+  return runJob(job, {
+    label,
+    options: { ...options, maxBatches: options.maxBatches ?? DEFAULT_MAX_BATCHES },
+    countParams: queryParams,
+    next: async () => ({ cypher, params: queryParams, read }),
+  });
 }
 
-/** The event for a job's state; rate and ETA are worked out here so every listener shows the same. */
+/** The key-ordered form: the rows of `match` in `key` order, `batchSize` per transaction. */
+export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Promise<BatchResult> {
+  const label = spec.label?.trim() || `batch ${job.ordinal}`;
+  const fail = (what: string, hint: string) =>
+    new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${job.version} (${label}): ${what}`, { version: job.version, hint });
+  const cypher = keyedBatchCypher(spec as KeyedBatchSpec);
+  if (typeof cypher === 'string') {
+    throw fail(cypher, 'E.g. ctx.batch({ match: "(b:Book)", key: "b.isbn", update: "SET b.slug = toLower(b.title)" }).');
+  }
+  const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw fail(`batchSize must be a whole number of at least 1, not ${batchSize}`, 'E.g. batchSize: 10000.');
+  }
+  const params = { ...(spec.params ?? {}), neomigBatchSize: cypherInt(batchSize), batchSize: cypherInt(batchSize) };
+  const lastOf = (result: QueryResult): CheckpointKey | null => {
+    const row = result.records[0];
+    const last = row?.get('last') as string | null;
+    if (last === null || last === undefined) return null;
+    const key = checkpointKey(last, row!.get('lastType') as string | null);
+    if (typeof key === 'string') {
+      const variable = spec.key.replace(/\..*$/, '');
+      throw fail(`${key}; a key is an INTEGER, FLOAT or STRING property`,
+        `Walk by a property of one of those types with an index, or by elementId(${variable}).`);
+    }
+    return key;
+  };
+  const rowsOf = (result: QueryResult) => Number(result.records[0]?.get('rows') ?? 0);
+  const base = { label, options: spec, countParams: params, defaultCount: cypher.count };
+
+  if (cypher.by === 'property') {
+    return runJob(job, {
+      ...base,
+      next: async (state) => ({
+        cypher: state.lastKey ? cypher.next! : cypher.first!,
+        params: state.lastKey ? { ...params, neomigAfter: keyParam(state.lastKey) } : params,
+        read: (result) => {
+          const rows = rowsOf(result);
+          return { rows, lastKey: lastOf(result), last: rows < batchSize };
+        },
+      }),
+    });
+  }
+
+  // by element id: the ids stream from one ordered read, and each batch updates its own by id
+  let session: Session | undefined;
+  let keys: AsyncGenerator<unknown> | undefined;
+  const done: BatchPlan = { cypher: 'RETURN 0 AS rows', params: {}, read: () => ({ rows: 0, lastKey: null, last: true }) };
+  return runJob(job, {
+    ...base,
+    next: async (state) => {
+      if (!keys) {
+        session = job.client.session('read');
+        keys = state.lastKey
+          ? streamColumn(session, cypher.keysAfter!, { ...params, neomigAfter: state.lastKey.value })
+          : streamColumn(session, cypher.keys!, params);
+      }
+      const chunk: string[] = [];
+      while (chunk.length < batchSize) {
+        const next = await keys.next();
+        if (next.done) break;
+        chunk.push(String(next.value));
+      }
+      if (chunk.length === 0) return done;
+      return {
+        cypher: cypher.byKeys!,
+        params: { ...params, neomigKeys: chunk },
+        read: (result) => ({
+          rows: rowsOf(result),
+          lastKey: { type: 'STRING', value: chunk.at(-1)! },
+          last: chunk.length < batchSize,
+        }),
+      };
+    },
+    close: async () => {
+      await keys?.return(undefined).catch(() => undefined);
+      await session?.close();
+    },
+  });
+}
+
+/** Runs a job's batches from where its checkpoint says, recording each with its batch. */
+async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
+  const { client, version, ordinal, journal } = job;
+  const now = job.now ?? (() => performance.now());
+  const sleep = job.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { label } = spec;
+  const policy = retryPolicy(spec.options.retry);
+  if (typeof policy === 'string') {
+    throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): ${policy}`, {
+      version,
+      hint: 'E.g. retry: { retries: 5, initialDelayMs: 200, maxDelayMs: 10000 }.',
+    });
+  }
+  checkTotal(version, label, spec.options.total);
+  const recorded = journal.recorded(ordinal, label);
+  const started = now();
+  let state: JobCheckpoint = recorded ?? { label, lastKey: null, rows: 0, batches: 0, done: false, counters: {} };
+  const resumedRows = state.rows;
+  // what earlier runs' batches changed is part of what the migration changed
+  addCounters(job.stepCounters, state.counters);
+  const report = (phase: BatchProgressEvent['phase']) => {
+    const done = { rows: state.rows, batches: state.batches, total: state.total, resumedRows };
+    job.emit(progressEvent(version, label, phase, done, now() - started, state.counters));
+  };
+  const result = (): BatchResult => ({
+    rows: state.rows, batches: state.batches, elapsedMs: now() - started, counters: { ...state.counters },
+  });
+  const log = (level: 'info' | 'warn', message: string) => job.emit({ type: 'log', level, version, message: `${label}: ${message}` });
+  if (state.done) {
+    report('done');
+    return result();
+  }
+  await job.begin(async (run, first) => journal.write(run, ordinal, state, first));
+  if (recorded) log('info', `resuming after ${state.batches} committed batches (${state.rows} rows)`);
+  let session = client.session();
+  try {
+    state.total ??= await expectedTotal(client, version, label, spec);
+    report('start');
+    const maxBatches = spec.options.maxBatches ?? Infinity;
+    while (!state.done) {
+      const plan = await spec.next(state);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const { next, confirm } = await batchTransaction(client, session, plan, async (res, counters, run) => {
+            const did = plan.read(res);
+            const next: JobCheckpoint = {
+              ...state,
+              rows: state.rows + did.rows,
+              batches: state.batches + (did.rows > 0 ? 1 : 0),
+              lastKey: did.lastKey ?? state.lastKey,
+              done: did.last,
+              counters: addCounters({ ...state.counters }, counters),
+            };
+            return { next, confirm: await journal.write(run, ordinal, next) };
+          }, job.timeoutMs);
+          confirm();
+          addCounters(job.stepCounters, diffCounters(next.counters, state.counters));
+          state = next;
+          break;
+        } catch (e) {
+          const code = neo4jCode(e);
+          if (isNeomigError(e) || !isTransient(code) || attempt >= policy.retries) throw e;
+          const delay = backoffDelay(attempt + 1, policy);
+          const why = `${code}: ${errorMessage(e).split('\n')[0]}`;
+          log('warn', `batch ${state.batches + 1} failed (${why}); retry ${attempt + 1}/${policy.retries} in ${delay} ms`);
+          await sleep(delay);
+          await session.close().catch(() => undefined);
+          session = client.session();
+          // a commit whose answer was lost may have happened: the history says
+          const committed = await journal.committed(ordinal).catch(() => undefined);
+          if (committed && committed.batches > state.batches) {
+            journal.adopt(ordinal, committed);
+            addCounters(job.stepCounters, diffCounters(committed.counters, state.counters));
+            state = committed;
+            break;
+          }
+        }
+      }
+      job.onCommit();
+      if (!state.done) report('running');
+      if (state.batches >= maxBatches && !state.done) {
+        const what = `did not finish within ${maxBatches} batches`;
+        throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}) ${what}`, {
+          version,
+          hint: 'The query must eventually process 0 rows: filter out rows it has already handled.',
+        });
+      }
+    }
+  } finally {
+    await session.close().catch(() => undefined);
+    await spec.close?.();
+  }
+  report('done');
+  return result();
+}
+
+/** A recorded key as the parameter that compares with the property (an INTEGER must not become a FLOAT). */
+function keyParam(key: CheckpointKey): unknown {
+  if (key.type === 'INTEGER') return cypherInt(key.value);
+  return key.type === 'FLOAT' ? Number(key.value) : key.value;
+}
+
+function diffCounters(after: Counters, before: Counters): Counters {
+  const out: Counters = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0)) out[k] = v - (before[k] ?? 0);
+  return out;
+}
+
+/**
+ * The event for a job's state; rate and ETA are worked out here so every listener shows the same. The
+ * rate counts the rows of this run only (`resumedRows` were done by an interrupted run before it).
+ */
 export function progressEvent(
   version: string,
   label: string,
   phase: BatchProgressEvent['phase'],
-  done: { rows: number; batches: number; total?: number },
+  done: { rows: number; batches: number; total?: number; resumedRows?: number },
   elapsedMs: number,
   counters: Counters,
 ): BatchProgressEvent {
   const { rows, batches, total } = done;
-  const rowsPerSecond = elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0;
+  const resumedRows = done.resumedRows ?? 0;
+  const rowsPerSecond = elapsedMs > 0 ? (Math.max(rows - resumedRows, 0) * 1000) / elapsedMs : 0;
   const event: BatchProgressEvent = {
     type: 'batch:progress', version, phase, label, batches, rows, elapsedMs, rowsPerSecond, counters: { ...counters },
   };
+  if (resumedRows > 0) event.resumedRows = resumedRows;
   if (total !== undefined) {
     event.total = total;
     if (phase === 'done') event.etaMs = 0;
@@ -97,26 +306,22 @@ export function progressEvent(
   return event;
 }
 
-/** options.total, or what options.countQuery returns (run once, before the first batch). */
-async function expectedTotal(
-  client: Neo4jClient,
-  version: string,
-  label: string,
-  options: BatchOptions,
-  params: Record<string, unknown>,
-): Promise<number | undefined> {
-  if (options.total !== undefined) {
-    if (!Number.isFinite(options.total) || options.total < 0) {
-      const what = `total must be a number of rows, not ${String(options.total)}`;
-      throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): ${what}`, {
-        version,
-        hint: 'Pass the number of rows the job will process, or a countQuery, or neither.',
-      });
-    }
-    return options.total;
-  }
-  if (!options.countQuery) return undefined;
-  const result = await client.query(options.countQuery, params, 'read');
+function checkTotal(version: string, label: string, total: number | undefined): void {
+  if (total === undefined || (Number.isFinite(total) && total >= 0)) return;
+  const what = `total must be a number of rows, not ${String(total)}`;
+  throw new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${version} (${label}): ${what}`, {
+    version,
+    hint: 'Pass the number of rows the job will process, or a countQuery, or neither.',
+  });
+}
+
+/** options.total, or what options.countQuery (else the job's own count) returns, run once when the job first starts. */
+async function expectedTotal(client: Neo4jClient, version: string, label: string, spec: JobSpec): Promise<number | undefined> {
+  const { options } = spec;
+  if (options.total !== undefined) return options.total;
+  const query = options.countQuery ?? spec.defaultCount;
+  if (!query) return undefined;
+  const result = await client.query(query, spec.countParams, 'read');
   const total = firstNumber(result.records[0]?.toObject());
   if (total === undefined || result.records.length !== 1) {
     const what = 'must return one row whose first column is a number';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildStatements, groupStatements } from '../core/grouping.js';
 import type { AppliedMigration, LocalMigration, StatementCounters, PartialChanges, TransactionGroup, TransactionMode, TsHandlers } from '../core/types.js';
+import { type Checkpoint, type CheckpointView, checkpointView } from '../core/checkpoint.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { evalMigrationSource } from '../discovery/typescript.js';
 import { type Neo4jClient, type TransactionRun, rowsOf } from '../neo4j/client.js';
@@ -11,6 +12,7 @@ import type { HistoryEntry, HistoryStore, HistoryWrite, StepRecord } from '../ne
 import { StatementFailure, runGroups } from '../neo4j/statements.js';
 import { TsStepTransactions } from '../neo4j/ts-step.js';
 import { createContext } from './context.js';
+import { BatchJournal } from './journal.js';
 import { DownTrust, runsRecordedText } from './trust.js';
 import type { Events } from './events.js';
 import type { MigratorEvent } from '../core/vocabulary.js';
@@ -54,12 +56,14 @@ export class StepRunner {
    * start record, that record is written with this one's, not in a transaction of its own.
    * Throws StepFailed after recording the failure.
    */
-  async up(m: LocalMigration, next?: LocalMigration): Promise<StepReport> {
+  async up(m: LocalMigration, next?: LocalMigration, resume?: Checkpoint | null): Promise<StepReport> {
     const entry = historyEntry(m);
     const file = m.up.file;
     const groups = m.up.kind === 'cypher' ? groupStatements(m.up.statements, m.meta.transaction, file) : undefined;
+    // ctx.batch() jobs record their checkpoint in the entry; a run resuming an interrupted one starts from its checkpoint
+    const journal = new BatchJournal(this.history, m.version, resume ?? null, (run, checkpoint) => this.history.save([this.history.startWrite(entry, checkpoint)], run));
     const recordStart = async () => {
-      if (!this.history.hasStarted(m.version)) await this.history.recordStart(entry);
+      if (!this.history.hasStarted(m.version)) await this.history.recordStart(entry, journal.hasJobs ? journal.checkpoint : null);
     };
     if (groups && !isOneTransaction(groups)) await recordStart();
     const fp = this.fingerprints;
@@ -69,7 +73,11 @@ export class StepRunner {
     const started = performance.now();
     let after: Fingerprint | undefined;
     const writes = (counters: Counters) => {
-      const record = { changes: before && after ? diffFingerprints(before, after) : undefined, statementCounters: groups ? statements.counters : undefined };
+      const record: StepRecord = {
+        changes: before && after ? diffFingerprints(before, after) : undefined,
+        statementCounters: groups ? statements.counters : undefined,
+        checkpoint: journal.hasJobs ? journal.checkpoint : null,
+      };
       return this.recordWrites(entry, performance.now() - started, counters, next, record);
     };
     let committed = false;
@@ -100,7 +108,7 @@ export class StepRunner {
       } else {
         const step = { version: m.version, direction: 'up' as const, file, transaction: m.meta.transaction, timeoutMs: m.meta.timeoutMs, schemaProcedures: m.meta.schemaProcedures };
         const handler = m.up.kind === 'typescript' ? m.up.handlers.up : undefined;
-        const result = await this.runTs(handler, step, { beforeFirstCommit: recordStart, bookkeeping });
+        const result = await this.runTs(handler, step, { beforeFirstCommit: recordStart, bookkeeping, journal });
         committed = result.committed;
         if (result.error) throw result.error;
         counters = result.counters;
@@ -127,7 +135,7 @@ export class StepRunner {
       if (committed) {
         if (m.down) {
           try {
-            await this.down(m.version, m.description, localDown(m), 'compensate');
+            await this.down(m.version, m.description, localDown(m), 'compensate', checkpointView(journal.checkpoint));
             partialChanges = 'undone';
           } catch (e2) {
             undoError = errorMessage(e2);
@@ -165,7 +173,14 @@ export class StepRunner {
   }
 
   /** Runs a down script; throws a NeomigError (MIGRATION_FAILED) naming the statement if it fails. */
-  async down(version: string, description: string, source: DownSource, reason: 'compensate' | 'atomic' | 'requested'): Promise<StepReport> {
+  async down(
+    version: string,
+    description: string,
+    source: DownSource,
+    reason: 'compensate' | 'atomic' | 'requested',
+    /** ctx.checkpoint: how far the up's ctx.batch() jobs got */
+    checkpoint: Record<string, CheckpointView> = {},
+  ): Promise<StepReport> {
     const fp = this.fingerprints;
     const before = await fp?.before();
     this.events.emit({ type: 'migration:start', direction: 'down', version, description, file: source.file, reason });
@@ -173,7 +188,7 @@ export class StepRunner {
     let counters: Counters;
     let schemaOnly: boolean;
     try {
-      ({ counters, schemaOnly } = await this.runDown(version, source));
+      ({ counters, schemaOnly } = await this.runDown(version, source, checkpoint));
     } catch (e) {
       fp?.forget();
       throw e;
@@ -185,7 +200,7 @@ export class StepRunner {
   }
 
   /** Runs a down's statements; `schemaOnly` when they were all schema statements (see onlySchema). */
-  private async runDown(version: string, source: DownSource): Promise<{ counters: Counters; schemaOnly: boolean }> {
+  private async runDown(version: string, source: DownSource, checkpoint: Record<string, CheckpointView>): Promise<{ counters: Counters; schemaOnly: boolean }> {
     let counters: Counters;
     if (source.kind === 'cypher') {
       const text = this.fill ? this.fill(source.text, source.file, version) : source.text;
@@ -195,7 +210,8 @@ export class StepRunner {
       return { counters, schemaOnly: onlySchema(groups) };
     } else {
       if (!source.handlers.down) throw new NeomigError('VALIDATION', `${source.file} has no down()`, { version, file: source.file });
-      const result = await this.runTs(source.handlers.down, { version, direction: 'down', file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures });
+      const step = { version, direction: 'down' as const, file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures };
+      const result = await this.runTs(source.handlers.down, step, undefined, checkpoint);
       if (result.error) throw result.error;
       counters = result.counters;
     }
@@ -222,12 +238,13 @@ export class StepRunner {
   private async runTs(
     handler: ((ctx: never) => unknown) | undefined,
     step: { version: string; direction: 'up' | 'down'; file: string; transaction: TransactionMode; timeoutMs?: number; schemaProcedures?: string[] },
-    up?: { beforeFirstCommit: () => Promise<void>; bookkeeping: (run: TransactionRun, counters: Counters) => Promise<void> },
+    up?: { beforeFirstCommit: () => Promise<void>; bookkeeping: (run: TransactionRun, counters: Counters) => Promise<void>; journal: BatchJournal },
+    checkpoint?: Record<string, CheckpointView>,
   ): Promise<{ counters: Counters; committed: boolean; atomic: boolean; error?: NeomigError }> {
     const classify = { schemaProcedures: step.schemaProcedures };
     const transactions = new TsStepTransactions(this.client, step.transaction, step.timeoutMs, classify, up?.beforeFirstCommit);
     try {
-      const ctx = createContext(this.client, transactions, this.events, step);
+      const ctx = createContext(this.client, transactions, this.events, step, up?.journal, checkpoint);
       await (handler as (c: typeof ctx) => unknown)(ctx);
       let atomic = false;
       if (up) atomic = await transactions.finish((run) => up.bookkeeping(run, transactions.counters));

@@ -3,6 +3,8 @@ import type { CallbackPhase } from '../core/callbacks.js';
 import type { MigrationState, PartialChanges, Plan, Target, TransactionGroup, ValidationIssue } from '../core/types.js';
 
 import type { ChangeSet } from '../core/fingerprint.js';
+import type { CheckpointView } from '../core/checkpoint.js';
+import type { RetryOptions } from '../core/retry.js';
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
 import type { ResolveOptions, ResolveResult } from './operations/resolve.js';
@@ -26,6 +28,8 @@ export type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
 export type { DriftItem, DriftReport } from './schema/drift.js';
 export type { SchemaDiffOptions, SchemaDiffResult, SchemaSource } from './schema/diff.js';
 export type { SchemaBaselineOptions, SchemaBaselineResult, SchemaPullResult } from './schema/pull.js';
+export type { CheckpointView } from '../core/checkpoint.js';
+export type { RetryOptions } from '../core/retry.js';
 
 // Shared with neo4j/, so defined below both.
 export type {
@@ -286,6 +290,24 @@ export interface BatchOptions {
   /** Cypher returning one number, the rows expected in all (run once, before the first batch, with the same
    *  params); an alternative to `total` */
   countQuery?: string;
+  /** how transient errors (deadlocks, a lost connection) are retried: 5 times from 200 ms, doubling, up to 10 s */
+  retry?: RetryOptions;
+}
+
+/** The key-ordered form of ctx.batch(): walks the rows of `match` in `key` order, `batchSize` per
+ *  transaction, each batch recording the last key done in the migration's history entry. */
+export interface KeyedBatchOptions extends Omit<BatchOptions, 'maxBatches'> {
+  /** the nodes or relationships to walk, as a MATCH pattern: `(b:Book)`, `()-[r:WROTE]->()` */
+  match: string;
+  /** an optional filter on the pattern's variables: `b.slug IS NULL` */
+  where?: string;
+  /** the walk order: a property with an index (`b.isbn`; rows where it is null are not visited), or
+   *  `elementId(b)` */
+  key: string;
+  /** Cypher run for each row of a batch, seeing the pattern's variables: `SET b.slug = toLower(b.title)` */
+  update: string;
+  /** parameters for match, where and update */
+  params?: Record<string, unknown>;
 }
 
 /** What ctx.batch() did. */
@@ -305,6 +327,12 @@ export interface MigrationContext {
    *  its first column) in its own transactions until it returns 0; reports progress (rows, rows/s, ETA
    *  when a total is known); adds its counters to the migration's; commits the step's open transaction first */
   batch(cypher: string, params?: Record<string, unknown>, options?: BatchOptions): Promise<BatchResult>;
+  /** walks `match` in `key` order, `batchSize` rows per transaction, running `update` on each; records a
+   *  checkpoint with every batch, so an interrupted run resumes after its last committed batch */
+  batch(job: KeyedBatchOptions): Promise<BatchResult>;
+  /** how far the up's ctx.batch() jobs got, per job label: in a down, those of the up it reverses; in an
+   *  up that resumes an interrupted run, that run's; else empty */
+  checkpoint: Record<string, CheckpointView>;
   driver: Driver;
   database: string;
   log: MigrationLogger;

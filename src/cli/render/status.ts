@@ -5,6 +5,7 @@
  */
 import { summarizeChanges } from '../../core/fingerprint.js';
 import type { MigrationState, MigrationStatus, PartialChanges } from '../../core/types.js';
+import { type Checkpoint, checkpointProgress, isResumable } from '../../core/checkpoint.js';
 import type { StatusResult } from '../../runner/types.js';
 import type { Paint } from '../output.js';
 import { formatDuration, formatShortTimestamp, formatTimestamp, plural, truncate, versionLabel, wrap } from './format.js';
@@ -142,12 +143,18 @@ export function notes(m: MigrationState): string[] {
   if (m.repeatable && !m.local?.down && !m.applied?.downScript) out.push('no down');
   if (m.fileMissing) out.push('file missing');
   if (m.outOfOrder) out.push('out of order');
-  if (m.status === 'failed' && m.applied?.partialChanges) out.push(FAILURE_NOTES[m.applied.partialChanges]);
+  if (m.status === 'failed' && m.applied?.checkpoint && isResumable(m)) out.push(resumeNote(m.applied.partialChanges, m.applied.checkpoint));
+  else if (m.status === 'failed' && m.applied?.partialChanges) out.push(FAILURE_NOTES[m.applied.partialChanges]);
   if (m.status === 'pending' && m.applied?.status === 'rolled_back') out.push('rolled back');
   if (m.status === 'skipped') out.push(`skipped: ${m.applied?.skipReason ?? 'an assume did not hold'}`);
   if (m.applied?.irreversible || m.local?.meta.irreversible) out.push('irreversible');
   if (m.local?.empty && m.status === 'pending') out.push('still the template');
   return out;
+}
+
+/** "interrupted at 120,000/200,000 rows, resumes on up" */
+function resumeNote(changes: PartialChanges | null, checkpoint: Checkpoint): string {
+  return `${changes === 'unknown' ? 'interrupted' : 'failed'} at ${checkpointProgress(checkpoint)}, resumes on up`;
 }
 
 const FAILURE_NOTES: Record<PartialChanges, string> = {

@@ -1,3 +1,4 @@
+import { checkpointView } from '../../core/checkpoint.js';
 import { planDown } from '../../core/plan.js';
 import { reconcile } from '../../core/reconcile.js';
 import { NeomigError } from '../../errors.js';
@@ -35,7 +36,7 @@ export async function down(session: MigratorSession, options: DownOptions = {}):
       lock.assertHeld();
       const started = performance.now();
       try {
-        result.applied.push(await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, step.migration, trust), 'requested'));
+        result.applied.push(await steps.down(step.version, step.description, await steps.recordedDown(step.applied!, step.migration, trust), 'requested', checkpointView(step.applied?.checkpoint)));
       } catch (e) {
         const error = e instanceof NeomigError ? e : new NeomigError('MIGRATION_FAILED', errorMessage(e), { version: step.version });
         await history.auditDownFailed(step.version, Math.round(performance.now() - started), error.details.neo4jCode, error.message);

@@ -125,7 +125,9 @@ export async function up(session: MigratorSession, options: UpOptions = {}): Pro
         lock.assertHeld();
         try {
           await callbacks.eachMigrate('beforeEachMigrate', step, plan);
-          done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration), migration: step.migration! });
+          // a failed entry planned again with a checkpoint is an interrupted run to resume (core/checkpoint.ts)
+          const resume = step.applied?.status === 'failed' ? step.applied.checkpoint : undefined;
+          done.push({ report: await steps.up(step.migration!, plan.steps[i + 1]?.migration, resume), migration: step.migration! });
           if (options.vouched) await vouchApplied(config.migrationsDir, step.migration!, options.vouched);
           await callbacks.eachMigrate('afterEachMigrate', step, plan);
         } catch (e) {

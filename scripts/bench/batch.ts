@@ -1,0 +1,124 @@
+/**
+ * The batch bench: a backfill of N nodes (default 1,000,000; NEOMIG_BENCH_BATCH_NODES for quick runs)
+ * by neomig's ctx.batch() against the bare driver running the equivalent
+ * `CALL { } IN TRANSACTIONS OF 10000 ROWS`, in the same run, rounds interleaved:
+ *   - bare driver: MATCH (b:Book) CALL (b) { SET ... } IN TRANSACTIONS OF 10000 ROWS (no checkpoint)
+ *   - ctx.batch key-ordered by an indexed property (b.id), 10,000 per batch, a checkpoint per batch
+ *   - ctx.batch key-ordered by elementId(b)
+ *   - ctx.batch loop form (WHERE b.p IS NULL ... LIMIT $batchSize), the old documented pattern, once
+ * then the graph is doubled and the bare driver and the keyed form run again: 2N vs N time.
+ * Each run sets a property no earlier run set, so every run does the same work on the same graph.
+ * neomig runs in-process from dist/ (createMigrator, as a library user would), timed from up() to its end.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import neo4j, { type Driver } from 'neo4j-driver';
+import type { Server } from './database.js';
+
+const BATCH = 10_000;
+
+interface Run {
+  contender: string;
+  nodes: number;
+  ms: number;
+}
+
+export async function batchBench(server: Server, driver: Driver, repo: string, scratch: string, rounds: number, log: (line: string) => void): Promise<string[]> {
+  const nodes = Number(process.env['NEOMIG_BENCH_BATCH_NODES'] ?? 1_000_000);
+  const { createMigrator } = (await import(pathToFileURL(path.join(repo, 'dist', 'index.js')).href)) as typeof import('../../src/index.js');
+  let property = 0;
+  const runs: Run[] = [];
+
+  const implicit = async (cypher: string, params: Record<string, unknown> = {}) => {
+    const session = driver.session();
+    try {
+      await session.run(cypher, params);
+    } finally {
+      await session.close();
+    }
+  };
+  const addBooks = async (from: number, to: number) => {
+    await implicit('UNWIND range($from, $to) AS id CALL (id) { CREATE (:Book {id: id}) } IN TRANSACTIONS OF 50000 ROWS', { from: neo4j.int(from), to: neo4j.int(to) });
+  };
+  const check = async (p: string, n: number) => {
+    const r = await driver.executeQuery(`MATCH (b:Book) WHERE b.${p} = b.id * 2 RETURN count(*) AS c`);
+    const c = Number(r.records[0]!.get('c'));
+    if (c !== n) throw new Error(`bench batch: ${p} set on ${c} books, not ${n}`);
+  };
+
+  const bare = async (n: number) => {
+    const p = `p${++property}`;
+    const t = performance.now();
+    await implicit(`MATCH (b:Book) CALL (b) { SET b.${p} = b.id * 2 } IN TRANSACTIONS OF ${BATCH} ROWS`);
+    const ms = performance.now() - t;
+    await check(p, n);
+    return ms;
+  };
+  const neomig = (form: 'keyed' | 'elementId' | 'loop') => async (n: number) => {
+    const p = `p${++property}`;
+    const dir = path.join(scratch, `batch-${p}`);
+    mkdirSync(dir, { recursive: true });
+    const update = `SET b.${p} = b.id * 2`;
+    const call =
+      form === 'loop'
+        ? `ctx.batch('MATCH (b:Book) WHERE b.${p} IS NULL WITH b LIMIT $batchSize ${update} RETURN count(b)', {}, { batchSize: ${BATCH} })`
+        : `ctx.batch({ match: '(b:Book)', key: '${form === 'keyed' ? 'b.id' : 'elementId(b)'}', update: '${update}', batchSize: ${BATCH}, total: ${n} })`;
+    writeFileSync(path.join(dir, 'V1__backfill.js'), `export default { async up(ctx) { await ${call}; }, async down() {} };\n`);
+    await driver.executeQuery('MATCH (v) WHERE v:SchemaVersion OR v:SchemaVersionEvent DETACH DELETE v');
+    const migrator = createMigrator({ uri: server.uri, username: server.username, password: server.password, migrations: dir });
+    try {
+      const t = performance.now();
+      const result = await migrator.up();
+      const ms = performance.now() - t;
+      if (result.failed) throw new Error(`bench batch: ${form} failed: ${result.failed.message}`);
+      await check(p, n);
+      return ms;
+    } finally {
+      await migrator.close();
+    }
+  };
+
+  const measure = async (contender: string, n: number, run: (n: number) => Promise<number>) => {
+    const ms = await run(n);
+    runs.push({ contender, nodes: n, ms });
+    log(`bench: batch ${contender} ${n.toLocaleString('en-US')} nodes: ${ms.toFixed(0)} ms (${Math.round((n * 1000) / ms).toLocaleString('en-US')} rows/s)`);
+  };
+
+  await implicit('CREATE INDEX bench_book_id IF NOT EXISTS FOR (b:Book) ON (b.id)');
+  await addBooks(1, nodes);
+  await implicit('CALL db.awaitIndexes(300)');
+  const contenders: [string, (n: number) => Promise<number>][] = [
+    ['bare driver CALL IN TRANSACTIONS', bare],
+    ['ctx.batch by b.id', neomig('keyed')],
+    ['ctx.batch by elementId', neomig('elementId')],
+  ];
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of r % 2 ? [...contenders].reverse() : contenders) await measure(name, nodes, run);
+  }
+  await measure('ctx.batch loop form', nodes, neomig('loop'));
+  await addBooks(nodes + 1, 2 * nodes);
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of r % 2 ? [...contenders.slice(0, 2)].reverse() : contenders.slice(0, 2)) await measure(name, 2 * nodes, run);
+  }
+  await implicit('MATCH (b:Book) CALL (b) { DETACH DELETE b } IN TRANSACTIONS OF 50000 ROWS');
+  await implicit('DROP INDEX bench_book_id IF EXISTS');
+
+  const median = (contender: string, n: number) => {
+    const ms = runs.filter((x) => x.contender === contender && x.nodes === n).map((x) => x.ms).sort((a, b) => a - b);
+    return ms[Math.floor((ms.length - 1) / 2)]!;
+  };
+  const rate = (ms: number, n: number) => `${Math.round((n * 1000) / ms).toLocaleString('en-US')} rows/s`;
+  const base = median('bare driver CALL IN TRANSACTIONS', nodes);
+  const lines = [`batch: a backfill of ${nodes.toLocaleString('en-US')} nodes, ${BATCH} rows per transaction, median of ${rounds}:`];
+  for (const name of [...contenders.map(([c]) => c), 'ctx.batch loop form']) {
+    const ms = median(name, nodes);
+    lines.push(`  ${name.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(ms, nodes).padStart(14)}  ${(base / ms).toFixed(2)}× the bare driver`);
+  }
+  const keyed1 = median('ctx.batch by b.id', nodes);
+  const keyed2 = median('ctx.batch by b.id', 2 * nodes);
+  const bare2 = median('bare driver CALL IN TRANSACTIONS', 2 * nodes);
+  lines.push(`  at ${(2 * nodes).toLocaleString('en-US')} nodes: ctx.batch by b.id ${(keyed2 / 1000).toFixed(2)} s (${rate(keyed2, 2 * nodes)}), bare driver ${(bare2 / 1000).toFixed(2)} s`);
+  lines.push(`  goals: ctx.batch by b.id ${(base / keyed1).toFixed(2)}× the bare driver (goal ≥ 0.9×); 2N/N time ${(keyed2 / keyed1).toFixed(2)}× (goal ≤ 2.2×; bare driver ${(bare2 / base).toFixed(2)}×)`);
+  return lines;
+}

@@ -1,0 +1,89 @@
+/**
+ * The Cypher of a key-ordered ctx.batch() job, built from its parts. Each batch takes the next
+ * `batchSize` rows after the last key done, in key order:
+ *
+ * - by an indexed property (`key: 'b.isbn'`): `WHERE b.isbn > $after ORDER BY b.isbn LIMIT n`, which
+ *   Neo4j answers with an ordered range seek on the index, so a batch reads only its own rows and the
+ *   whole job is linear in the rows;
+ * - by element id (`key: 'elementId(b)'`): Neo4j has no ordered seek by element id (ORDER BY
+ *   elementId(b) is a label scan and a sort per batch: quadratic), so one read streams the element ids
+ *   in order, once, and each batch updates its rows by element id.
+ *
+ * An update made only of SET, REMOVE and DELETE clauses keeps one row per row, so it is inlined; any
+ * other (MATCH, WITH, MERGE, ...) runs in a unit subquery, so whatever it does to its rows the batch still
+ * counts them and knows their last key. The subquery costs about a third more per row (measured on 5.26).
+ */
+
+export interface KeyedBatchSpec {
+  /** a MATCH pattern binding the variable the key names, e.g. `(b:Book)` or `()-[r:WROTE]->()` */
+  match: string;
+  /** an optional filter on the pattern's variables */
+  where?: string;
+  /** `v.property` (with an index on it) or `elementId(v)` */
+  key: string;
+  /** Cypher run on each row of a batch (SET, REMOVE, MERGE, DELETE, ...); must not RETURN */
+  update: string;
+}
+
+export interface KeyedBatchCypher {
+  by: 'property' | 'elementId';
+  /** the rows the job will process, for progress (run once, before the first batch) */
+  count: string;
+  /** property keys: the first batch (no key yet) and every later one (`$neomigAfter`) */
+  first?: string;
+  next?: string;
+  /** element ids: the ordered ids (from `$neomigAfter` when resuming), and a batch of them by id (`$neomigKeys`) */
+  keys?: string;
+  keysAfter?: string;
+  byKeys?: string;
+}
+
+const RESULT = 'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType';
+
+/** The job's queries, or a message saying what is wrong with its parts. */
+export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | string {
+  for (const part of ['match', 'key', 'update'] as const) {
+    if (typeof spec[part] !== 'string' || !spec[part].trim()) return `\`${part}\` is required`;
+  }
+  const match = spec.match.trim().replace(/^MATCH\s+/i, '');
+  const where = spec.where?.trim() ? `(${spec.where.trim()})` : '';
+  const key = spec.key.trim();
+  const update = spec.update.trim();
+  // a RETURN after the last brace ends the update itself (one inside a subquery is the user's business)
+  if (/\bRETURN\b[^{}]*$/i.test(update.replace(/\/\/.*$/gm, ''))) {
+    return '`update` must not RETURN: its rows are counted by ctx.batch()';
+  }
+  const element = /^elementId\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$/i.exec(key);
+  const property = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*|`[^`]+`)$/.exec(key);
+  if (!element && !property) return `\`key\` must be a property of the pattern (e.g. b.isbn) or elementId(b), not "${key}"`;
+  const variable = (element ?? property)![1]!;
+  if (!new RegExp(`[(\\[]\\s*${variable}\\b`).test(match)) return `\`key\` names ${variable}, which \`match\` does not bind`;
+  const filter = (...parts: string[]) => {
+    const all = parts.filter(Boolean);
+    return all.length ? ` WHERE ${all.join(' AND ')}` : '';
+  };
+  const count = `MATCH ${match}${filter(where)} RETURN count(*) AS total`;
+  const body = rowPreserving(update) ? `${update}\n${RESULT}` : `CALL (*) {\n${update}\n}\n${RESULT}`;
+  if (element) {
+    return {
+      by: 'elementId',
+      count,
+      keys: `MATCH ${match}${filter(where)} RETURN ${key} AS neomig_key ORDER BY neomig_key`,
+      keysAfter: `MATCH ${match}${filter(`${key} > $neomigAfter`, where)} RETURN ${key} AS neomig_key ORDER BY neomig_key`,
+      byKeys: `UNWIND $neomigKeys AS neomig_key\nMATCH ${match}${filter(`${key} = neomig_key`, where)}\n${body}`,
+    };
+  }
+  const page = (first: boolean) =>
+    `MATCH ${match}${filter(first ? `${key} IS NOT NULL` : `${key} > $neomigAfter`, where)}\n` +
+    `WITH *, ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\n${body}`;
+  return { by: 'property', count, first: page(true), next: page(false) };
+}
+
+/** Whether `update` is only SET / REMOVE / DELETE clauses (so it neither drops nor multiplies rows).
+ *  A keyword inside a string literal only makes this say no, which is safe (the subquery). */
+export function rowPreserving(update: string): boolean {
+  const text = update.replace(/\/\/.*$/gm, '');
+  if (!/^\s*(SET|REMOVE|DELETE|DETACH\s+DELETE)\b/i.test(text)) return false;
+  const clauses = /\b(MATCH|WITH|UNWIND|CALL|MERGE|CREATE|FOREACH|RETURN|LOAD|UNION|USE|FINISH|LIMIT|SKIP|ORDER|WHERE|FILTER|LET|NEXT)\b/i;
+  return !clauses.test(text);
+}

@@ -1,0 +1,118 @@
+/**
+ * How far a migration's ctx.batch() jobs got, as neomig records it on the migration's history entry
+ * (property `checkpoint`, JSON), written in the same transaction as each batch. A run killed at any
+ * moment leaves the checkpoint of its last committed batch, so the next `up` resumes after it; the
+ * down reads it as `ctx.checkpoint`.
+ */
+import type { Counters } from './vocabulary.js';
+import type { MigrationState } from './types.js';
+
+/** A key as recorded: its Cypher type and its text (an INTEGER beyond 2^53 must survive JSON). */
+export interface CheckpointKey {
+  type: 'INTEGER' | 'FLOAT' | 'STRING';
+  value: string;
+}
+
+/** One ctx.batch() call of the step, in call order. */
+export interface JobCheckpoint {
+  label: string;
+  /** the key of the last row of the last committed batch (key-ordered jobs; null before the first
+   *  batch and for the loop form) */
+  lastKey: CheckpointKey | null;
+  rows: number;
+  batches: number;
+  done: boolean;
+  /** rows expected in all, worked out once when the job first started */
+  total?: number;
+  /** what the job's committed batches changed */
+  counters: Counters;
+}
+
+export interface Checkpoint {
+  jobs: JobCheckpoint[];
+}
+
+/** What a down (or a resumed up) sees as `ctx.checkpoint`: per job label, how far the up got. */
+export interface CheckpointView {
+  lastKey: number | string | null;
+  rows: number;
+  batches: number;
+  done: boolean;
+}
+
+export function encodeCheckpoint(checkpoint: Checkpoint): string {
+  return JSON.stringify(checkpoint);
+}
+
+/** A recorded checkpoint, or null when absent or unreadable. */
+export function parseCheckpoint(text: string | null | undefined): Checkpoint | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as Partial<Checkpoint>;
+    if (!Array.isArray(v.jobs)) return null;
+    return {
+      jobs: v.jobs.map((j) => ({
+        label: String(j.label),
+        lastKey: j.lastKey && KEY_TYPES.includes(j.lastKey.type)
+          ? { type: j.lastKey.type, value: String(j.lastKey.value) }
+          : null,
+        rows: Number(j.rows ?? 0),
+        batches: Number(j.batches ?? 0),
+        done: j.done === true,
+        ...(j.total !== undefined && j.total !== null ? { total: Number(j.total) } : {}),
+        counters: j.counters ?? {},
+      })),
+    };
+  } catch {
+    return null;
+  }
+}
+
+const KEY_TYPES: CheckpointKey['type'][] = ['INTEGER', 'FLOAT', 'STRING'];
+
+/**
+ * A key read back from Neo4j as its text and `valueType()` ("INTEGER NOT NULL"), or a message saying
+ * why it cannot be a key.
+ */
+export function checkpointKey(text: string | null, valueType: string | null): CheckpointKey | string {
+  const type = (valueType ?? '').replace(/ NOT NULL$/, '');
+  if (text === null) return 'the key is null';
+  if (!(KEY_TYPES as string[]).includes(type)) return `a key of type ${type || 'unknown'} cannot be recorded`;
+  return { type: type as CheckpointKey['type'], value: text };
+}
+
+/** The key as a plain value for ctx.checkpoint (an INTEGER beyond 2^53 stays a string). */
+export function keyValue(key: CheckpointKey | null): number | string | null {
+  if (!key) return null;
+  if (key.type === 'STRING') return key.value;
+  const n = Number(key.value);
+  return key.type === 'INTEGER' && !Number.isSafeInteger(n) ? key.value : n;
+}
+
+export function checkpointView(checkpoint: Checkpoint | null | undefined): Record<string, CheckpointView> {
+  const out: Record<string, CheckpointView> = {};
+  for (const j of checkpoint?.jobs ?? []) {
+    out[j.label] = { lastKey: keyValue(j.lastKey), rows: j.rows, batches: j.batches, done: j.done };
+  }
+  return out;
+}
+
+/**
+ * A failed entry `up` resumes instead of refusing: its run stopped (killed, or a batch failed and its
+ * changes remain) after recording a checkpoint, and its file is the one that ran.
+ */
+export function isResumable(state: MigrationState): boolean {
+  const a = state.applied;
+  if (state.status !== 'failed' || !a?.checkpoint || !state.local || state.checksumChanged) return false;
+  return a.type === 'typescript' && (a.partialChanges === 'unknown' || a.partialChanges === 'remain');
+}
+
+/** "120,000/200,000 rows" (or "120,000 rows") over every job of the checkpoint. */
+export function checkpointProgress(checkpoint: Checkpoint): string {
+  const rows = checkpoint.jobs.reduce((n, j) => n + j.rows, 0);
+  const totals = checkpoint.jobs.map((j) => (j.done ? j.rows : j.total));
+  const known = totals.every((t) => t !== undefined) && checkpoint.jobs.length > 0;
+  const total = known ? totals.reduce((n: number, t) => n + (t ?? 0), 0) : undefined;
+  const count = (n: number) => Math.round(n).toLocaleString('en-US');
+  return total !== undefined && total >= rows ? `${count(rows)}/${count(total)} rows` : `${count(rows)} rows`;
+}

@@ -1,0 +1,231 @@
+/**
+ * Key-ordered ctx.batch() jobs record a checkpoint with every batch: a deploy killed at any moment
+ * resumes on the next plain `neomig up` without processing a committed batch twice; a batch that hits
+ * a transient error is retried; one that hits a hard error stops with its checkpoint recorded, and the
+ * down sees how far the up got.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import neo4j, { type Driver } from 'neo4j-driver';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MigrationRunError } from '../../src/runner/migrator.js';
+import { BIN, cleanEnv, ensureBuilt, runCli } from '../support/cli.js';
+import { migrationsDir, removeMigrationDirs, testMigrator, writeFiles } from '../support/migrations.js';
+import { connectionEnv, useCleanDatabase } from '../support/neo4j.js';
+
+let driver: Driver;
+const dirs: string[] = [];
+useCleanDatabase((d) => (driver = d), ensureBuilt);
+afterEach(() => {
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  removeMigrationDirs();
+});
+
+async function rows(cypher: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>[]> {
+  const r = await driver.executeQuery(cypher, params);
+  const plain = (v: unknown) => (neo4j.isInt(v) ? v.toNumber() : v);
+  return r.records.map((x) => Object.fromEntries(Object.entries(x.toObject()).map(([k, v]) => [k, plain(v)])));
+}
+
+/** `n` :Item nodes with k = 1..n (CALL { } IN TRANSACTIONS needs an implicit transaction). */
+async function createItems(n: number, index = true): Promise<void> {
+  if (index) await driver.executeQuery('CREATE INDEX item_k IF NOT EXISTS FOR (i:Item) ON (i.k)');
+  const session = driver.session();
+  try {
+    await session.run('UNWIND range(1, $n) AS k CALL (k) { CREATE (:Item {k: k}) } IN TRANSACTIONS OF 50000 ROWS', { n: neo4j.int(n) });
+    if (index) await session.run('CALL db.awaitIndexes(300)');
+  } finally {
+    await session.close();
+  }
+}
+
+/** Waits until the server has finished the transactions of a killed client (a commit it sent may
+ *  still be running). */
+async function serverIdle(): Promise<void> {
+  for (;;) {
+    const [r] = await rows("SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n");
+    if (Number(r!['n']) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** How many items were updated how many times: [{ n: 1, c: 200000 }] when each was updated once. */
+async function updates(): Promise<Record<string, unknown>[]> {
+  return rows('MATCH (i:Item) RETURN coalesce(i.n, 0) AS n, count(*) AS c ORDER BY n');
+}
+
+describe('a key-ordered ctx.batch() killed at random moments', () => {
+  const ITEMS = 200_000;
+  const MIGRATION = `export default {
+    async up(ctx) {
+      await ctx.run('CREATE INDEX item_k IF NOT EXISTS FOR (i:Item) ON (i.k)');
+      await ctx.run('MERGE (:Marker {name: "before the batch"}) ON MATCH SET m.again = true'.replace('(:Marker', '(m:Marker'));
+      await ctx.batch({ label: 'count items', match: '(i:Item)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 2000 });
+    },
+    async down(ctx) {
+      await ctx.run('MATCH (i:Item) REMOVE i.n');
+    },
+  };`;
+
+  /** Starts `neomig up` and SIGKILLs it `delayMs` after its first progress line of the batch job. */
+  async function killDuringBatch(dir: string, delayMs: number): Promise<string> {
+    const env = { ...cleanEnv(), ...connectionEnv(), NEOMIG_PROGRESS_INTERVAL_MS: '50' };
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'up'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let err = '';
+    await new Promise<void>((resolve) => {
+      let armed = false;
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (!armed && err.includes('count items:')) {
+          armed = true;
+          setTimeout(resolve, delayMs);
+        }
+      });
+      void exited.then(() => resolve());
+    });
+    child.kill('SIGKILL');
+    await exited;
+    return err;
+  }
+
+  it('the next plain `neomig up` finishes it and every node is updated exactly once (10 kills)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'neomig-resume-it-'));
+    dirs.push(dir);
+    writeFiles(dir, {
+      'migrations/V1__count_items.ts': MIGRATION,
+      // a killed run's lock is taken over after 1 s
+      'neomig.config.json': JSON.stringify({ lock: { ttlSeconds: 1, heartbeatSeconds: 0.3 } }),
+    });
+    await createItems(ITEMS);
+    let resumedMidway = 0;
+    for (let round = 0; round < 10; round++) {
+      await driver.executeQuery('MATCH (n) WHERE n:SchemaVersion OR n:SchemaVersionEvent OR n:Marker OR n:NeomigLock DETACH DELETE n');
+      await driver.executeQuery('MATCH (n) WHERE NOT n:Item DETACH DELETE n');
+      const session = driver.session();
+      await session.run('MATCH (i:Item) WHERE i.n IS NOT NULL CALL (i) { REMOVE i.n } IN TRANSACTIONS OF 50000 ROWS');
+      await session.close();
+
+      const log = await killDuringBatch(dir, Math.floor(Math.random() * 1500));
+      await serverIdle();
+      const [entry] = await rows('MATCH (v:SchemaVersion) RETURN v.status AS status, v.partialChanges AS changes, v.checkpoint AS checkpoint');
+      if (entry?.['status'] === 'failed') {
+        resumedMidway++;
+        expect(entry['changes'], log).toBe('unknown');
+        const status = await runCli(['status', '--wide'], { cwd: dir, env: connectionEnv() });
+        // the total is recorded with the first batch
+        expect(status.stdout).toMatch(/interrupted at ([\d,]+\/200,000|0) rows, resumes on up/);
+        // committed batches are exactly what the checkpoint says
+        const job = (JSON.parse(String(entry['checkpoint'])) as { jobs: { rows: number }[] }).jobs[0]!;
+        expect(await updates()).toEqual(job.rows === 0 ? [{ n: 0, c: ITEMS }] : job.rows === ITEMS ? [{ n: 1, c: ITEMS }] : [{ n: 0, c: ITEMS - job.rows }, { n: 1, c: job.rows }]);
+      }
+
+      const up = await runCli(['up', '--json'], { cwd: dir, env: connectionEnv(), timeoutMs: 180_000 });
+      expect(up.code, `round ${round}: ${up.stdout}${up.stderr}`).toBe(0);
+      expect(await updates(), `round ${round}`).toEqual([{ n: 1, c: ITEMS }]);
+      expect(await rows('MATCH (v:SchemaVersion) RETURN v.status AS status')).toEqual([{ status: 'applied' }]);
+      // the statements before the job committed with its start and were not sent again
+      expect(await rows('MATCH (m:Marker) RETURN count(*) AS c, m.again AS again')).toEqual([{ c: 1, again: null }]);
+    }
+    expect(resumedMidway).toBeGreaterThan(0);
+  }, 900_000);
+});
+
+describe('key-ordered ctx.batch() failures', () => {
+  it('retries a batch that hit a deadlock, and each node is still updated once', async () => {
+    await createItems(50);
+    // a ballast of locks makes the other transaction the one Neo4j keeps when the cycle closes
+    await driver.executeQuery('UNWIND range(1, 200) AS n CREATE (:Ballast {n: n})');
+    const m = testMigrator(migrationsDir({
+      'V1__touch.ts': `export default {
+        async up(ctx) {
+          await ctx.batch({ label: 'touch', match: '(i:Item)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 10,
+            retry: { initialDelayMs: 50 } });
+        },
+      };`,
+    }));
+    const session = driver.session();
+    const tx = session.beginTransaction();
+    try {
+      // the other transaction holds item 2; the first batch locks item 1, then waits for item 2
+      await tx.run('MATCH (i:Item {k: 2}) SET i.held = true WITH count(*) AS _ MATCH (b:Ballast) SET b.held = true');
+      const up = m.up();
+      for (;;) {
+        const [b] = await rows("SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n");
+        if (Number(b!['n']) > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // ... and now asks for item 1: a deadlock, which Neo4j breaks by failing the batch
+      await tx.run('MATCH (i:Item {k: 1}) SET i.held = true');
+      await tx.rollback();
+      const result = await up;
+      expect(result.applied.map((a) => a.version)).toEqual(['1.0.0']);
+      const retried = m.events.find((e) => e.type === 'log' && e.level === 'warn' && e.message.startsWith('touch:'));
+      expect(retried).toMatchObject({ message: expect.stringMatching(/^touch: batch 1 failed \(Neo\.TransientError\.Transaction\.DeadlockDetected: .*\); retry 1\/5 in \d+ ms$/) });
+      expect(await updates()).toEqual([{ n: 1, c: 50 }]);
+    } finally {
+      await session.close();
+      await m.close();
+    }
+  });
+
+  it('a hard error stops with the checkpoint recorded, and the down sees how far the up got', async () => {
+    await createItems(100);
+    await driver.executeQuery('MATCH (i:Item {k: 55}) SET i.bad = true');
+    const m = testMigrator(migrationsDir({
+      'V1__divide.ts': `export default {
+        async up(ctx) {
+          await ctx.batch({ label: 'divide', match: '(i:Item)', key: 'i.k', batchSize: 10,
+            update: 'SET i.n = 1, i.q = CASE WHEN i.bad THEN 1 / 0 ELSE i.k END' });
+        },
+        async down(ctx) {
+          await ctx.run('CREATE (:DownSaw {checkpoint: $json})', { json: JSON.stringify(ctx.checkpoint) });
+          await ctx.run('MATCH (i:Item) REMOVE i.n, i.q');
+        },
+      };`,
+    }));
+    try {
+      const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.result.failed).toMatchObject({ version: '1.0.0', partialChanges: 'undone', neo4jCode: 'Neo.ClientError.Statement.ArithmeticError' });
+      const [saw] = await rows('MATCH (d:DownSaw) RETURN d.checkpoint AS checkpoint');
+      // batches 1-5 (k 1..50) committed; the sixth (k 51..60) failed on k = 55
+      expect(JSON.parse(String(saw!['checkpoint']))).toEqual({ divide: { lastKey: 50, rows: 50, batches: 5, done: false } });
+      expect(await updates()).toEqual([{ n: 0, c: 100 }]);
+      const audit = await rows("MATCH (v:SchemaVersion)-[:HAS_EVENT]->(e) RETURN e.action AS action ORDER BY e.at");
+      expect(audit.map((a) => a['action'])).toEqual(['start', 'failed']);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('without a down, the failure keeps its checkpoint and the next up resumes after it', async () => {
+    await createItems(100);
+    await driver.executeQuery('MATCH (i:Item {k: 55}) SET i.bad = true');
+    const m = testMigrator(migrationsDir({
+      'V1__divide.ts': `export default {
+        async up(ctx) {
+          await ctx.batch({ label: 'divide', match: '(i:Item)', key: 'elementId(i)', batchSize: 10,
+            update: 'SET i.n = coalesce(i.n, 0) + 1, i.q = CASE WHEN i.bad THEN 1 / 0 ELSE i.k END' });
+        },
+      };`,
+    }));
+    try {
+      const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.result.failed).toMatchObject({ partialChanges: 'remain' });
+      const done = Number((await rows('MATCH (i:Item) WHERE i.n = 1 RETURN count(*) AS c'))[0]!['c']);
+      expect(done % 10).toBe(0);
+      expect(done).toBeLessThan(100);
+      const status = await m.status();
+      expect(status.migrations[0]!.applied?.checkpoint?.jobs[0]).toMatchObject({ label: 'divide', rows: done, batches: done / 10, done: false });
+      // the bad row is fixed by hand; a plain up resumes the job
+      await driver.executeQuery('MATCH (i:Item {k: 55}) REMOVE i.bad');
+      const result = await m.up();
+      expect(result.applied.map((a) => a.version)).toEqual(['1.0.0']);
+      expect(await updates()).toEqual([{ n: 1, c: 100 }]);
+    } finally {
+      await m.close();
+    }
+  });
+});

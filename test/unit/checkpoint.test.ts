@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { keyedBatchCypher, rowPreserving } from '../../src/core/batch-query.js';
+import {
+  type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, parseCheckpoint,
+} from '../../src/core/checkpoint.js';
+import { backoffDelay, DEFAULT_RETRY, isTransient, retryPolicy } from '../../src/core/retry.js';
+import type { AppliedMigration, LocalMigration, MigrationState } from '../../src/core/types.js';
+import { progressEvent } from '../../src/runner/batch.js';
+
+const checkpoint: Checkpoint = {
+  jobs: [
+    { label: 'slugs', lastKey: { type: 'INTEGER', value: '9007199254740993' }, rows: 120_000, batches: 12, done: false, total: 200_000, counters: { propertiesSet: 120_000 } },
+    { label: 'tags', lastKey: null, rows: 0, batches: 0, done: false, counters: {} },
+  ],
+};
+
+describe('checkpoint encoding', () => {
+  it('round-trips through the history, an INTEGER key beyond 2^53 included', () => {
+    expect(parseCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
+  });
+
+  it('reads an absent or damaged checkpoint as none', () => {
+    for (const text of [null, undefined, '', 'not json', '{"jobs": 3}', '[]']) expect(parseCheckpoint(text)).toBeNull();
+  });
+
+  it('records integer, float and string keys, and refuses others naming the type', () => {
+    expect(checkpointKey('42', 'INTEGER NOT NULL')).toEqual({ type: 'INTEGER', value: '42' });
+    expect(checkpointKey('1.5', 'FLOAT NOT NULL')).toEqual({ type: 'FLOAT', value: '1.5' });
+    expect(checkpointKey('4:abc:7', 'STRING NOT NULL')).toEqual({ type: 'STRING', value: '4:abc:7' });
+    expect(checkpointKey('2024-01-01', 'DATE NOT NULL')).toBe('a key of type DATE cannot be recorded');
+    expect(checkpointKey(null, null)).toBe('the key is null');
+  });
+
+  it('shows ctx.checkpoint per label, keys as plain values (a huge integer stays exact as a string)', () => {
+    expect(checkpointView(checkpoint)).toEqual({
+      slugs: { lastKey: '9007199254740993', rows: 120_000, batches: 12, done: false },
+      tags: { lastKey: null, rows: 0, batches: 0, done: false },
+    });
+    const small: Checkpoint = { jobs: [{ ...checkpoint.jobs[0]!, lastKey: { type: 'INTEGER', value: '50' }, done: true }] };
+    expect(checkpointView(small)).toEqual({ slugs: { lastKey: 50, rows: 120_000, batches: 12, done: true } });
+    expect(checkpointView(null)).toEqual({});
+  });
+
+  it('says how far the jobs got, against their totals when every one is known', () => {
+    expect(checkpointProgress({ jobs: [checkpoint.jobs[0]!] })).toBe('120,000/200,000 rows');
+    expect(checkpointProgress(checkpoint)).toBe('120,000 rows');
+    expect(checkpointProgress({ jobs: [{ ...checkpoint.jobs[1]!, rows: 10, done: true }, checkpoint.jobs[0]!] })).toBe('120,010/200,010 rows');
+  });
+});
+
+describe('which failed entries up resumes', () => {
+  const state = (applied: Partial<AppliedMigration>, more: Partial<MigrationState> = {}): MigrationState => ({
+    version: '1.0.0', description: '', status: 'failed', checksumChanged: false, fileMissing: false, outOfOrder: false,
+    local: {} as LocalMigration,
+    applied: { type: 'typescript', partialChanges: 'unknown', checkpoint, ...applied } as AppliedMigration,
+    ...more,
+  });
+  it.each([
+    ['killed mid-job', state({}), true],
+    ['stopped by a hard error, changes remain', state({ partialChanges: 'remain' }), true],
+    ['undone by its down: up runs it from the start', state({ partialChanges: 'undone' }), false],
+    ['no checkpoint (no job started)', state({ checkpoint: null }), false],
+    ['the file changed since', state({}, { checksumChanged: true }), false],
+    ['the file is gone', state({}, { local: undefined }), false],
+    ['a Cypher migration', state({ type: 'cypher' }), false],
+    ['applied', state({}, { status: 'applied' }), false],
+  ])('%s', (_, s, expected) => {
+    expect(isResumable(s)).toBe(expected);
+  });
+});
+
+describe('retry policy', () => {
+  it.each([
+    ['Neo.TransientError.Transaction.DeadlockDetected', true],
+    ['Neo.TransientError.General.OutOfMemoryError', true],
+    ['ServiceUnavailable', true],
+    ['SessionExpired', true],
+    ['Neo.TransientError.Transaction.Terminated', false],
+    ['Neo.TransientError.Transaction.LockClientStopped', false],
+    ['Neo.ClientError.Statement.ArithmeticError', false],
+    [undefined, false],
+  ])('%s is transient: %s', (code, expected) => {
+    expect(isTransient(code)).toBe(expected);
+  });
+
+  it('doubles from the initial delay up to the cap, jittered between half and all of it', () => {
+    const policy = { retries: 5, initialDelayMs: 100, maxDelayMs: 1000 };
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, policy, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, policy, () => 0))).toEqual([50, 100, 200, 400, 500]);
+  });
+
+  it('fills in defaults and refuses nonsense', () => {
+    expect(retryPolicy()).toEqual(DEFAULT_RETRY);
+    expect(retryPolicy({ retries: 0 })).toEqual({ ...DEFAULT_RETRY, retries: 0 });
+    expect(retryPolicy({ retries: -1 })).toBe('retry.retries must be a number of at least 0, not -1');
+    expect(retryPolicy({ retries: 1.5 })).toBe('retry.retries must be a whole number, not 1.5');
+    expect(retryPolicy({ maxDelayMs: Number.NaN })).toBe('retry.maxDelayMs must be a number of at least 0, not NaN');
+  });
+});
+
+describe('progress: rate and ETA', () => {
+  it('works out the rate on this run\'s rows and the ETA from what is left', () => {
+    const e = progressEvent('1.0.0', 'slugs', 'running', { rows: 150_000, batches: 15, total: 200_000, resumedRows: 100_000 }, 10_000, {});
+    expect(e).toMatchObject({ rows: 150_000, resumedRows: 100_000, rowsPerSecond: 5000, total: 200_000, etaMs: 10_000 });
+    const fresh = progressEvent('1.0.0', 'slugs', 'running', { rows: 50_000, batches: 5, total: 200_000 }, 10_000, {});
+    expect(fresh).toMatchObject({ rowsPerSecond: 5000, etaMs: 30_000 });
+    expect(fresh.resumedRows).toBeUndefined();
+    expect(progressEvent('1.0.0', 'slugs', 'start', { rows: 0, batches: 0, total: 10 }, 0, {}).etaMs).toBeUndefined();
+    expect(progressEvent('1.0.0', 'slugs', 'done', { rows: 10, batches: 1, total: 10 }, 5, {}).etaMs).toBe(0);
+  });
+});
+
+describe('key-ordered batch queries', () => {
+  it('walks an indexed property with a range from the last key', () => {
+    const q = keyedBatchCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.isbn', update: 'SET b.slug = toLower(b.title)' });
+    expect(q).toMatchObject({ by: 'property', count: 'MATCH (b:Book) WHERE (b.slug IS NULL) RETURN count(*) AS total' });
+    if (typeof q === 'string') throw new Error(q);
+    expect(q.first).toBe('MATCH (b:Book) WHERE b.isbn IS NOT NULL AND (b.slug IS NULL)\n' +
+      'WITH *, b.isbn AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\n' +
+      'SET b.slug = toLower(b.title)\n' +
+      'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType');
+    expect(q.next).toContain('WHERE b.isbn > $neomigAfter AND (b.slug IS NULL)');
+  });
+
+  it('runs an update that may change the rows in a subquery', () => {
+    const q = keyedBatchCypher({ match: '()-[r:WROTE]->()', key: 'r.id', update: 'MATCH (x:Y) SET x.n = r.id' });
+    if (typeof q === 'string') throw new Error(q);
+    expect(q.next).toContain('CALL (*) {\nMATCH (x:Y) SET x.n = r.id\n}');
+  });
+
+  it('streams element ids in order and updates each batch by id', () => {
+    const q = keyedBatchCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'DETACH DELETE b' });
+    if (typeof q === 'string') throw new Error(q);
+    expect(q.by).toBe('elementId');
+    expect(q.keys).toBe('MATCH (b:Book) RETURN elementId(b) AS neomig_key ORDER BY neomig_key');
+    expect(q.keysAfter).toBe('MATCH (b:Book) WHERE elementId(b) > $neomigAfter RETURN elementId(b) AS neomig_key ORDER BY neomig_key');
+    expect(q.byKeys).toContain('UNWIND $neomigKeys AS neomig_key\nMATCH (b:Book) WHERE elementId(b) = neomig_key\nDETACH DELETE b');
+  });
+
+  it.each([
+    [{ match: '(b:Book)', key: 'b.isbn', update: '' }, '`update` is required'],
+    [{ match: '(b:Book)', key: 'toLower(b.isbn)', update: 'SET b.x = 1' }, '`key` must be a property of the pattern (e.g. b.isbn) or elementId(b), not "toLower(b.isbn)"'],
+    [{ match: '(b:Book)', key: 'a.isbn', update: 'SET b.x = 1' }, '`key` names a, which `match` does not bind'],
+    [{ match: '(b:Book)', key: 'b.isbn', update: 'SET b.x = 1 RETURN b' }, '`update` must not RETURN: its rows are counted by ctx.batch()'],
+  ])('refuses %j', (spec, message) => {
+    expect(keyedBatchCypher(spec)).toBe(message);
+  });
+
+  it.each([
+    ['SET b.x = 1, b.y = 2', true],
+    ['REMOVE b.x SET b:Done', true],
+    ['DETACH DELETE b', true],
+    ['MATCH (b)-[:R]->(c) SET c.x = 1', false],
+    ['SET b.x = 1 WITH b SET b.y = 2', false],
+    ["SET b.note = 'match me'", false],
+  ])('%s keeps one row per row: %s', (update, expected) => {
+    expect(rowPreserving(update)).toBe(expected);
+  });
+});
