@@ -1,6 +1,7 @@
 import type { Neo4jClient } from '../neo4j/client.js';
 import type { TsStepTransactions } from '../neo4j/ts-step.js';
 import { runBatch } from './batch.js';
+import { createRefactorApi } from './refactor.js';
 import type { Events } from './events.js';
 import type { MigrationContext } from './types.js';
 
@@ -42,6 +43,7 @@ export function createContext(
       debug: (message) => events.emit({ type: 'log', level: 'debug', message, version }),
     },
     server: client.server,
+    refactor: createRefactorApi((cypher, params) => transactions.run(cypher, params), events, version),
     version,
     direction: step.direction,
   };

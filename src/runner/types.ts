@@ -3,6 +3,7 @@ import type { MigrationState, PartialChanges, Target, TransactionGroup, Validati
 
 import type { Counters, LockHolder, MigratorListener, ServerInfo } from '../core/vocabulary.js';
 import type { HashOptions, HashResult } from './operations/hash.js';
+import type { RefactorApi } from './refactor.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
 
@@ -200,4 +201,7 @@ export interface MigrationContext {
   server: ServerInfo;
   version: string;
   direction: 'up' | 'down';
+  /** refactorings that write their own down: `await ctx.refactor.renameLabel({ from, to })` in up,
+   *  `await ctx.refactor.renameLabel.down({ from, to })` in down (see README, Refactorings) */
+  refactor: RefactorApi;
 }
