@@ -15,6 +15,7 @@ import { recordCreated, sumPath } from '../../discovery/integrity.js';
 import { action, type CliState } from '../context.js';
 import { addCommonOptions } from '../options.js';
 import { examples } from './shared.js';
+import { REFACTOR_EXAMPLES, REFACTOR_FLAGS, type RefactorCliOptions, addRefactorOptions, refactorRequest } from './create-refactor.js';
 
 /** templates/ at the package root: three levels up from src/cli/commands and dist/cli/commands. */
 const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
@@ -27,6 +28,18 @@ export interface CreateRequest {
   /** an explicit version, or which part of the highest existing version to bump */
   version?: string;
   bump?: 'major' | 'minor' | 'patch';
+  /** the files' texts instead of the templates' (null: that file is not written); `create --refactor` */
+  render?: (values: FileValues) => (string | null)[];
+  /** work out the files and their texts but write nothing */
+  dryRun?: boolean;
+}
+
+/** What a new migration's files are named and hold in their headers. */
+export interface FileValues {
+  version: string;
+  description: string;
+  upFile: string;
+  downFile: string;
 }
 
 export interface CreateResult {
@@ -36,11 +49,13 @@ export interface CreateResult {
   files: string[];
   /** the folder held no migration before: a new project, which starts with neomig.sum */
   folderWasNew: boolean;
+  /** with dryRun: what each file would hold */
+  texts?: string[];
 }
 
 export function createMigration(req: CreateRequest): CreateResult {
-  mkdirSync(req.dir, { recursive: true });
-  const existing = readdirSync(req.dir)
+  if (!req.dryRun) mkdirSync(req.dir, { recursive: true });
+  const existing = (existsSync(req.dir) ? readdirSync(req.dir) : [])
     .filter((name) => statSync(path.join(req.dir, name)).isFile())
     .map((name) => parseMigrationFileName(name))
     .filter((p) => p !== null);
@@ -65,7 +80,16 @@ export function createMigration(req: CreateRequest): CreateResult {
     });
   }
 
-  const names = migrationFileNames(version, req.description, req.kind);
+  const allNames = migrationFileNames(version, req.description, req.kind);
+  const values: FileValues = {
+    version,
+    description: req.description.trim(),
+    upFile: allNames[0]!,
+    downFile: allNames[1] ?? allNames[0]!,
+  };
+  const rendered = req.render?.(values);
+  const names = rendered ? allNames.filter((_, i) => rendered[i] !== null) : allNames;
+  const texts = rendered?.filter((t) => t !== null);
   const files = names.map((n) => path.join(req.dir, n));
   for (const f of files) {
     if (existsSync(f)) {
@@ -73,18 +97,16 @@ export function createMigration(req: CreateRequest): CreateResult {
     }
   }
 
-  const values = {
-    version,
-    description: req.description.trim(),
-    upFile: names[0]!,
-    downFile: names[1] ?? names[0]!,
-  };
   const templates = req.kind === 'cypher' ? ['migration.up.cypher', 'migration.down.cypher'] : ['migration.ts'];
+  if (req.dryRun) {
+    return { version, description: values.description, files, folderWasNew: existing.length === 0, texts: texts ?? [] };
+  }
   const written: string[] = [];
   try {
     files.forEach((file, i) => {
       // 'wx' fails if the file appeared since the check above: never overwrite.
-      writeFileSync(file, fill(readFileSync(path.join(TEMPLATES_DIR, templates[i]!), 'utf8'), values), { flag: 'wx' });
+      const text = texts?.[i] ?? fill(readFileSync(path.join(TEMPLATES_DIR, templates[i]!), 'utf8'), { ...values });
+      writeFileSync(file, text, { flag: 'wx' });
       written.push(file);
     });
   } catch (e) {
@@ -96,12 +118,23 @@ export function createMigration(req: CreateRequest): CreateResult {
   return { version, description: values.description, files, folderWasNew: existing.length === 0 };
 }
 
+/** The command as a header line of the files shows it: the refactoring's own options only (no connection flags). */
+function commandLine(description: string, o: RefactorCliOptions): string {
+  const quote = (v: string) => (/^[\w.,:-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const flags = Object.entries(REFACTOR_FLAGS).flatMap(([key, flag]) => {
+    const v = o[key as keyof RefactorCliOptions];
+    return v === undefined || v === false ? [] : v === true ? [flag] : [flag, quote(String(v))];
+  });
+  return ['neomig create', quote(description), ...flags].join(' ');
+}
+
 function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
-interface CreateOptions {
+interface CreateOptions extends RefactorCliOptions {
   ts?: boolean;
+  dryRun?: boolean;
   version?: string;
   major?: boolean;
   minor?: boolean;
@@ -117,32 +150,50 @@ export function registerCreate(program: Command, state: CliState): void {
     .addOption(new Option('--version <version>', 'use this version instead of the next one').conflicts(['major', 'minor', 'patch']))
     .addOption(new Option('--major', 'bump the major part of the highest version (2.0.0 after 1.4.2)').conflicts(['minor', 'patch']))
     .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default)').conflicts(['patch']))
-    .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'));
+    .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'))
+    .option('--dry-run', 'print the files it would write, and write nothing');
+  addRefactorOptions(cmd);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig create "add books index"            # V1.1.0__add_books_index.up.cypher + .down.cypher',
       'neomig create backfill isbn --ts --patch    # V1.0.1__backfill_isbn.ts',
       'neomig create init --version 1.0.0',
+      ...REFACTOR_EXAMPLES,
     ))
     .action(action<CreateOptions>('create', state, async (ctx) => {
       const config = await ctx.config();
       const description = (ctx.args[0] as string[]).join(' ');
       const o = ctx.options;
+      const { history, audit, lock } = config.labels;
+      const refactor = o.refactor === undefined
+        ? undefined
+        : refactorRequest(o, Boolean(o.ts), [history, audit, lock], commandLine(description, o));
       const result = createMigration({
         dir: config.migrationsDir,
         description,
         kind: o.ts ? 'typescript' : 'cypher',
         version: o.version,
         bump: o.major ? 'major' : o.patch ? 'patch' : 'minor',
+        render: refactor?.render,
+        dryRun: o.dryRun,
       });
-      const sum = await recordCreated(config.migrationsDir, result.files, result.folderWasNew);
       const p = ctx.output.paint;
+      const planJson = refactor?.plan;
+      if (o.dryRun) {
+        ctx.output.print(`${p.bold('Dry run')}: would create migration ${p.bold(result.version)} (${result.description}):`);
+        result.files.forEach((f, i) => {
+          ctx.output.print(`\n${p.bold(path.relative(ctx.io.cwd, f) || f)}`);
+          if (result.texts?.[i] !== undefined) ctx.output.print(result.texts[i]!.trimEnd());
+        });
+        return { result: { dryRun: true, version: result.version, description: result.description, files: result.files, refactor: planJson } };
+      }
+      const sum = await recordCreated(config.migrationsDir, result.files, result.folderWasNew);
       ctx.output.print(`${p.green('✓')} Created migration ${p.bold(result.version)} (${result.description}):`);
       for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
       if (!sum && existsSync(sumPath(config.migrationsDir))) {
         ctx.output.log(p.yellow('warning: neomig.sum is damaged (a merge conflict or a hand edit) and was not updated; run `neomig hash`'));
       }
       if (sum) ctx.output.print(`  ${path.relative(ctx.io.cwd, sumPath(config.migrationsDir))} ${p.gray('(updated: run `neomig hash` after you edit the new files)')}`);
-      return { result: { version: result.version, description: result.description, files: result.files, sumUpdated: sum } };
+      return { result: { version: result.version, description: result.description, files: result.files, sumUpdated: sum, ...(planJson ? { refactor: planJson } : {}) } };
     }));
 }
