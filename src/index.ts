@@ -9,6 +9,9 @@ export type { ErrorCode, ErrorDetails } from './errors.js';
 export { MigrationRunError } from './runner/migrator.js';
 export type * from './runner/types.js';
 export type * from './config/types.js';
+export { planRefactor, REFACTOR_KINDS } from './core/refactor/index.js';
+export type * from './core/refactor/types.js';
+export type { RefactorApi, RefactorMethod, RefactorResult } from './runner/refactor.js';
 export type {
   AppliedMigration,
   LocalMigration,

@@ -2,6 +2,7 @@ import { type CheckpointView, checkpointView } from '../core/checkpoint.js';
 import type { Neo4jClient } from '../neo4j/client.js';
 import type { TsStepTransactions } from '../neo4j/ts-step.js';
 import { type BatchJob, runBatch, runKeyedBatch } from './batch.js';
+import { createRefactorApi } from './refactor.js';
 import type { Events } from './events.js';
 import { BatchJournal } from './journal.js';
 import type { BatchOptions, KeyedBatchOptions, MigrationContext } from './types.js';
@@ -53,6 +54,7 @@ export function createContext(
       debug: (message) => events.emit({ type: 'log', level: 'debug', message, version }),
     },
     server: client.server,
+    refactor: createRefactorApi((cypher, params) => transactions.run(cypher, params), events, version),
     version,
     direction: step.direction,
   };

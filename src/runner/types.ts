@@ -17,6 +17,7 @@ import type { SnapshotOptions, SnapshotResult } from './operations/snapshot.js';
 import type { DriftReport } from './schema/drift.js';
 import type { SchemaDiffOptions, SchemaDiffResult } from './schema/diff.js';
 import type { SchemaBaselineOptions, SchemaBaselineResult, SchemaPullResult } from './schema/pull.js';
+import type { RefactorApi } from './refactor.js';
 
 export type { HashOptions, HashResult } from './operations/hash.js';
 export type { ResolveOptions, ResolveResult } from './operations/resolve.js';
@@ -339,4 +340,7 @@ export interface MigrationContext {
   server: ServerInfo;
   version: string;
   direction: 'up' | 'down';
+  /** refactorings that write their own down: `await ctx.refactor.renameLabel({ from, to })` in up,
+   *  `await ctx.refactor.renameLabel.down({ from, to })` in down (see README, Refactorings) */
+  refactor: RefactorApi;
 }

@@ -15,6 +15,7 @@ import { action, type CliState } from '../context.js';
 import { addCommonOptions } from '../options.js';
 import { TEMPLATE_VARIABLES, chooseTemplates, fillTemplate } from '../templates.js';
 import { examples } from './shared.js';
+import { REFACTOR_EXAMPLES, REFACTOR_FLAGS, type RefactorCliOptions, addRefactorOptions, refactorRequest } from './create-refactor.js';
 
 export interface CreateRequest {
   /** absolute migrations folder; created when missing */
@@ -36,6 +37,18 @@ export interface CreateRequest {
   user?: string;
   /** the files' texts (up, down) instead of the templates' (e.g. from `schema diff --create`) */
   contents?: string[];
+  /** the files' texts from the names and version (null: that file is not written); `create --refactor` */
+  render?: (values: FileValues) => (string | null)[];
+  /** work out the files and their texts but write nothing */
+  dryRun?: boolean;
+}
+
+/** What a new migration's files are named and hold in their headers. */
+export interface FileValues {
+  version: string;
+  description: string;
+  upFile: string;
+  downFile: string;
 }
 
 export interface CreateResult {
@@ -45,6 +58,8 @@ export interface CreateResult {
   files: string[];
   /** the folder held no migration before: a new project, which starts with neomig.sum */
   folderWasNew: boolean;
+  /** with dryRun: what each file would hold (refactorings) */
+  texts?: string[];
 }
 
 export function createMigration(req: CreateRequest): CreateResult {
@@ -61,8 +76,8 @@ export function createMigration(req: CreateRequest): CreateResult {
     });
   }
   const kind = templates.kind;
-  mkdirSync(req.dir, { recursive: true });
-  const parsed = readdirSync(req.dir)
+  if (!req.dryRun) mkdirSync(req.dir, { recursive: true });
+  const parsed = (existsSync(req.dir) ? readdirSync(req.dir) : [])
     .filter((name) => statSync(path.join(req.dir, name)).isFile())
     .map((name) => parseMigrationFileName(name))
     .filter((p) => p !== null);
@@ -91,8 +106,11 @@ export function createMigration(req: CreateRequest): CreateResult {
     });
   }
 
-  const names = (req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind))
+  const allNames = (req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind))
     .map((n) => (kind === 'typescript' ? n.replace(/\.ts$/, templates.extension) : n));
+  const rendered = req.render?.({ version, description: req.description.trim(), upFile: allNames[0]!, downFile: allNames[1] ?? allNames[0]! });
+  const names = rendered ? allNames.filter((_, i) => rendered[i] !== null) : allNames;
+  const texts = rendered?.filter((t): t is string => t !== null) ?? req.contents;
   const files = names.map((n) => path.join(req.dir, n));
   for (const f of files) {
     if (existsSync(f)) {
@@ -109,11 +127,14 @@ export function createMigration(req: CreateRequest): CreateResult {
     date: new Date().toISOString().slice(0, 10),
     user: req.user ?? '',
   };
+  if (req.dryRun) {
+    return { version, description: values.description, files, folderWasNew: existing.length === 0, texts: texts ?? [] };
+  }
   const written: string[] = [];
   try {
     files.forEach((file, i) => {
       // 'wx' fails if the file appeared since the check above: never overwrite.
-      const text = req.contents?.[i] ?? fillTemplate(templates.files[i]!, values);
+      const text = texts?.[i] ?? fillTemplate(templates.files[i]!, values);
       writeFileSync(file, text, { flag: 'wx' });
       written.push(file);
     });
@@ -126,8 +147,19 @@ export function createMigration(req: CreateRequest): CreateResult {
   return { version, description: values.description, files, folderWasNew: existing.length === 0 };
 }
 
-interface CreateOptions {
+/** The command as a header line of the files shows it: the refactoring's own options only (no connection flags). */
+function commandLine(description: string, o: RefactorCliOptions): string {
+  const quote = (v: string) => (/^[\w.,:-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const flags = Object.entries(REFACTOR_FLAGS).flatMap(([key, flag]) => {
+    const v = o[key as keyof RefactorCliOptions];
+    return v === undefined || v === false ? [] : v === true ? [flag] : [flag, quote(String(v))];
+  });
+  return ['neomig create', quote(description), ...flags].join(' ');
+}
+
+interface CreateOptions extends RefactorCliOptions {
   ts?: boolean;
+  dryRun?: boolean;
   repeatable?: boolean;
   template?: string;
   version?: string;
@@ -147,7 +179,9 @@ export function registerCreate(program: Command, state: CliState): void {
     .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default)').conflicts(['patch']))
     .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'))
     .addOption(new Option('--repeatable', 'write an R__ repeatable (run after the versions, again whenever it changes)').conflicts(['version', 'major', 'minor', 'patch']))
-    .option('--template <file>', 'fill this template (a .cypher or .ts file, or a name in the config\'s `templates` folder)');
+    .option('--template <file>', 'fill this template (a .cypher or .ts file, or a name in the config\'s `templates` folder)')
+    .option('--dry-run', 'print the files it would write, and write nothing');
+  addRefactorOptions(cmd);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
       'neomig create "add books index"            # V1.1.0__add_books_index.up.cypher + .down.cypher',
@@ -156,11 +190,16 @@ export function registerCreate(program: Command, state: CliState): void {
       'neomig create refresh views --repeatable    # R__refresh_views.cypher + .down.cypher',
       'neomig create add genre --template templates/team.up.cypher   # team.down.cypher beside it is the down',
       'neomig create backfill --template batch     # batch.ts (or batch.up.cypher) in the config\'s templates folder',
+      ...REFACTOR_EXAMPLES,
     ) + `\nTemplate variables ({{name}}): ${Object.keys(TEMPLATE_VARIABLES).join(', ')}\n`)
     .action(action<CreateOptions>('create', state, async (ctx) => {
       const config = await ctx.config();
       const description = (ctx.args[0] as string[]).join(' ');
       const o = ctx.options;
+      const { history, audit, lock } = config.labels;
+      const refactor = o.refactor === undefined
+        ? undefined
+        : refactorRequest(o, Boolean(o.ts), [history, audit, lock], commandLine(description, o));
       const result = createMigration({
         dir: config.migrationsDir,
         description,
@@ -172,9 +211,20 @@ export function registerCreate(program: Command, state: CliState): void {
         templatesDir: config.templatesDir,
         cwd: ctx.io.cwd,
         user: config.installedBy,
+        render: refactor?.render,
+        dryRun: o.dryRun,
       });
-      const sum = await recordCreated(config.migrationsDir, result.files, result.folderWasNew);
       const p = ctx.output.paint;
+      const planJson = refactor?.plan;
+      if (o.dryRun) {
+        ctx.output.print(`${p.bold('Dry run')}: would create ${o.repeatable ? 'repeatable' : 'migration'} ${p.bold(result.version)} (${result.description}):`);
+        result.files.forEach((f, i) => {
+          ctx.output.print(`\n${p.bold(path.relative(ctx.io.cwd, f) || f)}`);
+          if (result.texts?.[i] !== undefined) ctx.output.print(result.texts[i]!.trimEnd());
+        });
+        return { result: { dryRun: true, version: result.version, description: result.description, files: result.files, refactor: planJson } };
+      }
+      const sum = await recordCreated(config.migrationsDir, result.files, result.folderWasNew);
       const what = o.repeatable ? 'repeatable' : 'migration';
       ctx.output.print(`${p.green('✓')} Created ${what} ${p.bold(result.version)} (${result.description}):`);
       for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
@@ -182,6 +232,6 @@ export function registerCreate(program: Command, state: CliState): void {
         ctx.output.log(p.yellow('warning: neomig.sum is damaged (a merge conflict or a hand edit) and was not updated; run `neomig hash`'));
       }
       if (sum) ctx.output.print(`  ${path.relative(ctx.io.cwd, sumPath(config.migrationsDir))} ${p.gray('(updated: run `neomig hash` after you edit the new files)')}`);
-      return { result: { version: result.version, description: result.description, files: result.files, sumUpdated: sum } };
+      return { result: { version: result.version, description: result.description, files: result.files, sumUpdated: sum, ...(planJson ? { refactor: planJson } : {}) } };
     }));
 }
