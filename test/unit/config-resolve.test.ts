@@ -49,6 +49,7 @@ describe('resolveConfig: defaults', () => {
       placeholders: {},
       placeholdersInStrings: [],
       templatesDir: null,
+      allowSchemaDrift: false,
     });
   });
 
