@@ -80,7 +80,11 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'lock.heartbeatSeconds', kind: { type: 'number', min: 0.1 } },
   {
     key: 'placeholders',
-    kind: { type: 'map', pattern: /^[A-Za-z_][\w.-]*$/, patternHint: 'a placeholder name is a letter or `_` followed by letters, digits, `_`, `.` or `-`' },
+    kind: {
+      type: 'map',
+      pattern: /^[A-Za-z_][\w.-]*$/,
+      patternHint: 'a placeholder name is a letter or `_` followed by letters, digits, `_`, `.` or `-`',
+    },
   },
   { key: 'placeholdersInStrings', kind: { type: 'list' }, env: 'NEOMIG_PLACEHOLDERS_IN_STRINGS' },
   { key: 'templates', kind: { type: 'string' }, env: 'NEOMIG_TEMPLATES' },
