@@ -84,14 +84,16 @@ export function chooseTemplates(req: TemplateRequest): TemplateChoice {
     });
   }
   throw new NeomigError('USAGE', `--template ${req.template}: no such template`, {
-    hint: `Looked for ${tried.join(', ')}.${req.folder ? '' : ' A name (not a path) is looked up in the config\'s `templates` folder, which is not set.'}`,
+    hint: `Looked for ${tried.join(', ')}.` +
+      (req.folder ? '' : ' A name (not a path) is looked up in the config\'s `templates` folder, which is not set.'),
   });
 }
 
 /** A template's text with its variables filled; unknown `{{names}}` stay as written. */
 export function fillTemplate(file: string, values: TemplateVariables): string {
   const text = readFileSync(file, 'utf8');
-  return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key as keyof TemplateVariables] : whole));
+  const valueOf = (key: string) => (Object.hasOwn(values, key) ? values[key as keyof TemplateVariables] : undefined);
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => valueOf(key) ?? whole);
 }
 
 function isFile(file: string): boolean {

@@ -117,7 +117,10 @@ export function resolveConfig(file: NeomigConfig, input: ResolveInput): Resolved
 
 /** The config's placeholder values as text, with NEOMIG_PLACEHOLDER_<NAME> variables over them (the
  *  variable's <NAME> is the name upper-cased, `.` and `-` as `_`; one with no config entry is kept as <NAME>). */
-function placeholdersOf(fromConfig: Record<string, string | number | boolean>, processEnv: Record<string, string | undefined>): Record<string, string> {
+function placeholdersOf(
+  fromConfig: Record<string, string | number | boolean>,
+  processEnv: Record<string, string | undefined>,
+): Record<string, string> {
   const values: Record<string, string> = Object.fromEntries(Object.entries(fromConfig).map(([k, v]) => [k, String(v)]));
   for (const [variable, value] of Object.entries(processEnv)) {
     if (!variable.startsWith(ENV.placeholderPrefix) || value === undefined) continue;

@@ -86,7 +86,11 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'check.unbatchedRowLimit', kind: { type: 'number', integer: true, min: 1 }, env: 'NEOMIG_UNBATCHED_ROW_LIMIT' },
   {
     key: 'placeholders',
-    kind: { type: 'map', pattern: /^[A-Za-z_][\w.-]*$/, patternHint: 'a placeholder name is a letter or `_` followed by letters, digits, `_`, `.` or `-`' },
+    kind: {
+      type: 'map',
+      pattern: /^[A-Za-z_][\w.-]*$/,
+      patternHint: 'a placeholder name is a letter or `_` followed by letters, digits, `_`, `.` or `-`',
+    },
   },
   { key: 'placeholdersInStrings', kind: { type: 'list' }, env: 'NEOMIG_PLACEHOLDERS_IN_STRINGS' },
   { key: 'templates', kind: { type: 'string' }, env: 'NEOMIG_TEMPLATES' },

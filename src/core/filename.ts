@@ -29,7 +29,9 @@ const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 const NEVER_MIGRATIONS = /\.d\.[cm]?ts$|\.map$/;
 const CYPHER_HINT = 'Name it like V1.2.0__add_books.up.cypher with V1.2.0__add_books.down.cypher, or V1.2.0__add_books.cypher with U1.2.0__add_books.cypher';
 const MODULE_HINT = 'Name it like V1.2.0__add_books.ts (one module exporting up and down)';
-const REPEATABLE_HINT = 'Name it like R__refresh_views.cypher (with R__refresh_views.down.cypher or U__refresh_views.cypher as its down), or R__refresh_views.ts';
+const REPEATABLE_HINT =
+  'Name it like R__refresh_views.cypher (with R__refresh_views.down.cypher or U__refresh_views.cypher as its down), ' +
+  'or R__refresh_views.ts';
 
 /** Reads a migration file name; null for files that are not migrations, throws for malformed ones. */
 export function parseMigrationFileName(name: string): ParsedFileName | null {
@@ -71,7 +73,8 @@ export function parseMigrationFileName(name: string): ParsedFileName | null {
     const description = describe(stem.slice(3));
     if (description === '') fail('has an empty description', hint);
     const key = REPEATABLE_PREFIX + stem.slice(3);
-    return { file: name, version: key, description, type: isCypher ? 'cypher' : 'typescript', role, style, repeatable: true };
+    const type = isCypher ? 'cypher' : 'typescript';
+    return { file: name, version: key, description, type, role, style, repeatable: true };
   }
 
   const sep = stem.indexOf('__');
@@ -97,7 +100,8 @@ export function migrationFileNames(version: string, description: string, kind: M
   return kind === 'cypher' ? [`${base}.up.cypher`, `${base}.down.cypher`] : [`${base}.ts`];
 }
 
-/** The file names `neomig create --repeatable` writes: `R__<slug>.cypher` with `R__<slug>.down.cypher`, or `R__<slug>.ts`. */
+/** The file names `neomig create --repeatable` writes: `R__<slug>.cypher` with `R__<slug>.down.cypher`,
+ *  or `R__<slug>.ts`. */
 export function repeatableFileNames(description: string, kind: MigrationType): string[] {
   const base = `${REPEATABLE_PREFIX}${fileSlug(description)}`;
   return kind === 'cypher' ? [`${base}.cypher`, `${base}.down.cypher`] : [`${base}.ts`];

@@ -192,7 +192,8 @@ function compareFiles(a: { file: string }, b: { file: string }): number {
   if (pa && pb && Boolean(pa.repeatable) !== Boolean(pb.repeatable)) {
     return pa.repeatable ? 1 : -1; // repeatables after every version
   } else if (pa && pb) {
-    const byVersion = pa.repeatable ? compareRepeatables(pa.version, pb.version) : compareVersions(pa.version, pb.version);
+    const compare = pa.repeatable ? compareRepeatables : compareVersions;
+    const byVersion = compare(pa.version, pb.version);
     if (byVersion !== 0) return byVersion;
     const byRole = ROLE_ORDER[pa.role] - ROLE_ORDER[pb.role];
     if (byRole !== 0) return byRole;

@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/discovery/load.js';
+import { writeFiles } from '../support/migrations.js';
 import { parseMigrationFileName } from '../../src/core/filename.js';
 import { sortLines } from '../../src/core/integrity.js';
 import { planDown, planUp } from '../../src/core/plan.js';
@@ -116,5 +121,42 @@ describe('planning repeatables', () => {
     // --steps and --to leave them applied
     expect(keys(planDown(s, { steps: 1 }))).toEqual(['1.0.0']);
     expect(keys(planDown(s, { to: '1.0.0' }))).toEqual([]);
+  });
+});
+
+describe('discovering repeatables', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const folder = (files: Record<string, string>) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'neomig-repeatable-'));
+    dirs.push(dir);
+    writeFiles(dir, files);
+    return dir;
+  };
+
+  it('reads Cypher and module repeatables after the versions, in description order, with their downs', async () => {
+    const dir = folder({
+      'R__b_views.cypher': 'MERGE (:V);\n',
+      'U__b_views.cypher': 'MATCH (v:V) DELETE v;\n',
+      'R__a_seed.mjs': 'export async function up(ctx) { await ctx.run("MERGE (:S)"); }\n',
+      'V1__init.cypher': 'CREATE (:I);\n',
+      'U1__init.cypher': 'MATCH (i:I) DELETE i;\n',
+    });
+    const local = await loadMigrations(dir);
+    expect(local.map((m) => [m.version, m.type, Boolean(m.repeatable), m.down?.file ?? null])).toEqual([
+      ['1.0.0', 'cypher', false, 'U1__init.cypher'],
+      ['R__a_seed', 'typescript', true, null],
+      ['R__b_views', 'cypher', true, 'U__b_views.cypher'],
+    ]);
+  });
+
+  it('refuses two files with one key, an orphan down, and dependsOn', async () => {
+    await expect(loadMigrations(folder({ 'R__a.cypher': 'RETURN 1;', 'R__a.mjs': 'export function up() {}' }))).rejects.toThrow(
+      /R__a\.cypher and R__a\.mjs both have the repeatable key R__a/,
+    );
+    await expect(loadMigrations(folder({ 'U__a.cypher': 'RETURN 1;' }))).rejects.toThrow(/no up script for the repeatable R__a/);
+    await expect(loadMigrations(folder({ 'R__a.cypher': '// ---\n// dependsOn: ["1.0.0"]\n// ---\nRETURN 1;' }))).rejects.toThrow(
+      /R__a\.cypher: a repeatable migration takes no dependsOn/,
+    );
   });
 });

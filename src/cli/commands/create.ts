@@ -85,7 +85,9 @@ export function createMigration(req: CreateRequest): CreateResult {
 
   let version: string;
   if (req.repeatable) {
-    if (req.version !== undefined) throw new NeomigError('USAGE', 'a repeatable has no version: leave out --version', {});
+    if (req.version !== undefined) {
+      throw new NeomigError('USAGE', 'a repeatable has no version: leave out --version', {});
+    }
     version = `R__${fileSlug(req.description)}`;
   } else if (req.version !== undefined) {
     const parsed = parseVersion(req.version);
@@ -99,15 +101,18 @@ export function createMigration(req: CreateRequest): CreateResult {
 
   const taken = parsed.find((p) => p.version === version);
   if (taken) {
-    throw new NeomigError('MIGRATION_FILE', `${req.repeatable ? 'The repeatable' : 'Version'} ${version} already exists: ${taken.file}`, {
+    const what = req.repeatable ? 'The repeatable' : 'Version';
+    throw new NeomigError('MIGRATION_FILE', `${what} ${version} already exists: ${taken.file}`, {
       file: taken.file,
       version,
-      hint: req.repeatable ? 'Edit that file: a repeatable runs again whenever it changes.' : 'Choose another --version, or leave it out to take the next free one.',
+      hint: req.repeatable
+        ? 'Edit that file: a repeatable runs again whenever it changes.'
+        : 'Choose another --version, or leave it out to take the next free one.',
     });
   }
 
-  const allNames = (req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind))
-    .map((n) => (kind === 'typescript' ? n.replace(/\.ts$/, templates.extension) : n));
+  const named = req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind);
+  const allNames = named.map((n) => (kind === 'typescript' ? n.replace(/\.ts$/, templates.extension) : n));
   const rendered = req.render?.({ version, description: req.description.trim(), upFile: allNames[0]!, downFile: allNames[1] ?? allNames[0]! });
   const names = rendered ? allNames.filter((_, i) => rendered[i] !== null) : allNames;
   const texts = rendered?.filter((t): t is string => t !== null) ?? req.contents;
@@ -178,7 +183,10 @@ export function registerCreate(program: Command, state: CliState): void {
     .addOption(new Option('--major', 'bump the major part of the highest version (2.0.0 after 1.4.2)').conflicts(['minor', 'patch']))
     .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default)').conflicts(['patch']))
     .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'))
-    .addOption(new Option('--repeatable', 'write an R__ repeatable (run after the versions, again whenever it changes)').conflicts(['version', 'major', 'minor', 'patch']))
+    .addOption(
+      new Option('--repeatable', 'write an R__ repeatable (run after the versions, again whenever it changes)')
+        .conflicts(['version', 'major', 'minor', 'patch']),
+    )
     .option('--template <file>', 'fill this template (a .cypher or .ts file, or a name in the config\'s `templates` folder)')
     .option('--dry-run', 'print the files it would write, and write nothing');
   addRefactorOptions(cmd);
