@@ -55,7 +55,8 @@ export function createRefactorApi(run: Run, events: Events, version: string): Re
           if (count > 0) {
             throw new NeomigError('MIGRATION_FAILED', `ctx.refactor: ${refusal(p, check, count)}`, {
               version,
-              hint: 'Nothing was changed. Clean up the data first, or pass allowInexact: true to accept a down that is not exact.',
+              hint: 'Nothing was changed. Clean up the data first, or pass allowInexact: true to accept a down that is ' +
+                'not exact.',
             });
           }
         }
@@ -67,7 +68,8 @@ export function createRefactorApi(run: Run, events: Events, version: string): Re
         if (row?.['valid'] !== true) {
           throw new NeomigError('MIGRATION_FAILED', `ctx.refactor: ${p.title}: validation failed: ${q}`, {
             version,
-            hint: 'Something changed the data while the refactoring ran, or it met data it cannot handle; the down undoes what it did.',
+            hint: 'Something changed the data while the refactoring ran, or it met data it cannot handle; ' +
+              'the down undoes what it did.',
           });
         }
       }

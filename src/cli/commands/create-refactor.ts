@@ -38,17 +38,25 @@ export const REFACTOR_FLAGS: Record<keyof RefactorCliOptions, string> = {
 
 export function addRefactorOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--refactor <kind>', 'write a refactoring with its down and validate query').choices([...REFACTOR_KINDS]))
+    .addOption(
+      new Option('--refactor <kind>', 'write a refactoring with its down and validate query').choices([...REFACTOR_KINDS]),
+    )
     .option('--from <name>', 'rename-*, retype-relationship: the old label, type or property')
     .option('--to <name>', 'rename-*, retype-relationship: the new label, type or property')
     .option('--label <label>', 'property refactorings, merge-nodes: the nodes of this label')
     .option('--type <type>', 'property refactorings: the relationships of this type')
-    .addOption(new Option('--scope <scope>', 'rename-property without --label/--type: which entities').choices(['nodes', 'relationships', 'all']))
+    .addOption(
+      new Option('--scope <scope>', 'rename-property without --label/--type: which entities')
+        .choices(['nodes', 'relationships', 'all']),
+    )
     .option('--start <label>', 'retype-relationship: label of the start node')
     .option('--end <label>', 'retype-relationship: label of the end node')
     .option('--property <name>', 'add-property, transform-property, normalize-boolean: the property')
     .option('--default <value>', 'add-property: the value, read as JSON when it is JSON (0, true, "0", ["a"]), else as text')
-    .option('--expression <cypher>', 'transform-property: the new value, over `value` (the old one) and n (node) or r (relationship)')
+    .option(
+      '--expression <cypher>',
+      'transform-property: the new value, over `value` (the old one) and n (node) or r (relationship)',
+    )
     .option('--true-values <list>', 'normalize-boolean: comma-separated values that become true (default true,yes,y,1)')
     .option('--false-values <list>', 'normalize-boolean: comma-separated values that become false (default false,no,n,0)')
     .option('--key <property>', 'merge-nodes: nodes of --label with the same value of this property become one')
@@ -64,7 +72,8 @@ export const REFACTOR_EXAMPLES = [
   'neomig create employment --refactor retype-relationship --start Person --from WORKS_AT --to EMPLOYED_BY --end Company',
   'neomig create default status --refactor add-property --label Order --property status --default \'"open"\'',
   'neomig create upper names --refactor transform-property --label Person --property name --expression \'toUpper(value)\'',
-  'neomig create active flag --refactor normalize-boolean --label User --property active --true-values yes,Y,1 --false-values no,N,0',
+  'neomig create active flag --refactor normalize-boolean --label User --property active --true-values yes,Y,1 '
+    + '--false-values no,N,0',
   'neomig create dedupe people --refactor merge-nodes --label Person --key email     # irreversible',
   'neomig create person to human --refactor rename-label --from Person --to Human --dry-run   # print, write nothing',
 ];
@@ -86,7 +95,11 @@ export function refactorOptions(kind: RefactorKind, o: RefactorCliOptions, exclu
     case 'retype-relationship':
       return defined({ from: o.from, to: o.to, start: o.start, end: o.end, ...common });
     case 'add-property':
-      if (o.default === undefined) throw new NeomigError('USAGE', 'add-property needs --default <value>', { hint: 'For example: --default \'"open"\' or --default 0' });
+      if (o.default === undefined) {
+        throw new NeomigError('USAGE', 'add-property needs --default <value>', {
+          hint: 'For example: --default \'"open"\' or --default 0',
+        });
+      }
       return defined({ property: o.property, default: parseValue(o.default), ...scope, ...common });
     case 'transform-property':
       return defined({ property: o.property, expression: o.expression, ...scope, ...common });
@@ -111,7 +124,9 @@ export function refactorRequest(
   command: string,
 ): { kind: RefactorKind; plan: RefactorPlan; render: (v: FileValues) => (string | null)[] } {
   const kind = o.refactor as string;
-  if (!isRefactorKind(kind)) throw new NeomigError('USAGE', `unknown refactoring ${kind}`, { hint: `Use one of ${REFACTOR_KINDS.join(', ')}.` });
+  if (!isRefactorKind(kind)) {
+    throw new NeomigError('USAGE', `unknown refactoring ${kind}`, { hint: `Use one of ${REFACTOR_KINDS.join(', ')}.` });
+  }
   const options = refactorOptions(kind, o, exclude);
   const plan = planRefactor(kind, options as never, { inline: !ts });
   const render = (v: FileValues) => {

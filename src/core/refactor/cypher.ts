@@ -13,7 +13,8 @@ export const NEOMIG_LABELS = ['SchemaVersion', 'SchemaVersionEvent', 'NeomigLock
 /** A label, relationship type or property name: any non-empty text without NUL, quoted in backticks. */
 export function name(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim() === '' || value !== value.trim() || value.includes('\u0000')) {
-    throw new NeomigError('USAGE', `${what} must be a non-empty name without leading or trailing spaces, not ${JSON.stringify(value)}`, {
+    const problem = `${what} must be a non-empty name without leading or trailing spaces, not ${JSON.stringify(value)}`;
+    throw new NeomigError('USAGE', problem, {
       hint: `For example: ${what} Person`,
     });
   }
@@ -27,11 +28,14 @@ export type PropertyValue = Scalar | Scalar[];
 /** A Cypher literal for a value; strings are single-quoted with every special character escaped. */
 export function literal(value: unknown): string {
   if (typeof value === 'string') {
-    return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
+    const escaped = value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+    return "'" + escaped.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
   }
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new NeomigError('USAGE', `${value} cannot be stored in Neo4j`, { hint: 'Use a finite number.' });
+    if (!Number.isFinite(value)) {
+      throw new NeomigError('USAGE', `${value} cannot be stored in Neo4j`, { hint: 'Use a finite number.' });
+    }
     // a whole number stays an INTEGER; 1.0 would be read back as the integer 1 otherwise
     return Number.isInteger(value) ? String(value) : String(value).includes('e') ? value.toExponential() : String(value);
   }
@@ -56,7 +60,9 @@ export class Values {
 export function batchSizeOf(value: unknown): number {
   const n = value === undefined ? DEFAULT_BATCH_SIZE : Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new NeomigError('USAGE', `batch size must be a whole number of at least 1, not ${String(value)}`, { hint: 'For example: --batch-size 5000' });
+    throw new NeomigError('USAGE', `batch size must be a whole number of at least 1, not ${String(value)}`, {
+      hint: 'For example: --batch-size 5000',
+    });
   }
   return n;
 }
@@ -94,10 +100,12 @@ export interface ScopeOptions {
 export function targetsOf(o: ScopeOptions, kind: string, global: boolean): Target[] {
   const targets: Target[] = [];
   if (o.label !== undefined) {
-    targets.push({ entity: 'node', v: 'n', pattern: `(n:${name(o.label, '--label')})`, filter: '', what: `nodes labelled :${o.label}` });
+    const pattern = `(n:${name(o.label, '--label')})`;
+    targets.push({ entity: 'node', v: 'n', pattern, filter: '', what: `nodes labelled :${o.label}` });
   }
   if (o.type !== undefined) {
-    targets.push({ entity: 'relationship', v: 'r', pattern: `()-[r:${name(o.type, '--type')}]->()`, filter: '', what: `relationships of type :${o.type}` });
+    const pattern = `()-[r:${name(o.type, '--type')}]->()`;
+    targets.push({ entity: 'relationship', v: 'r', pattern, filter: '', what: `relationships of type :${o.type}` });
   }
   if (targets.length > 0) return targets;
   if (!global) {
@@ -113,7 +121,9 @@ export function targetsOf(o: ScopeOptions, kind: string, global: boolean): Targe
     const exclude = (o.exclude ?? NEOMIG_LABELS).map((l) => `NOT n:${name(l, 'excluded label')}`).join(' AND ');
     targets.push({ entity: 'node', v: 'n', pattern: '(n)', filter: exclude, what: 'nodes' });
   }
-  if (scope !== 'nodes') targets.push({ entity: 'relationship', v: 'r', pattern: '()-[r]->()', filter: '', what: 'relationships' });
+  if (scope !== 'nodes') {
+    targets.push({ entity: 'relationship', v: 'r', pattern: '()-[r]->()', filter: '', what: 'relationships' });
+  }
   return targets;
 }
 

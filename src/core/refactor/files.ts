@@ -30,7 +30,9 @@ export function refactorCypherFiles(plan: RefactorPlan, v: RefactorFileValues): 
       : v.allowInexact
         ? ['// Written with --force: the checks that keep the down exact are left out.']
         : ['// The first statements are checks: they fail, before anything changes, when the down could not be exact.']),
-    ...(plan.down === null ? ['// Irreversible: there is no down; `neomig down` past this version refuses.'] : [`// Its down is ${v.downFile}.`]),
+    plan.down === null
+      ? '// Irreversible: there is no down; `neomig down` past this version refuses.'
+      : `// Its down is ${v.downFile}.`,
   ];
   const up = [...meta, ...about, '', ...upStatements(plan, v.allowInexact).map((s) => `${s};\n`)].join('\n');
   if (plan.down === null) return { up, down: null };

@@ -8,7 +8,9 @@ import { mergeNodes } from './merge.js';
 import { addProperty, normalizeBoolean, transformProperty } from './properties.js';
 import { renameLabel, renameProperty } from './rename.js';
 import { renameType, retypeRelationship } from './relationships.js';
-import { REFACTOR_KINDS, type PlanOptions, type RefactorCheck, type RefactorKind, type RefactorOptionsByKind, type RefactorPlan } from './types.js';
+import {
+  REFACTOR_KINDS, type PlanOptions, type RefactorCheck, type RefactorKind, type RefactorOptionsByKind, type RefactorPlan,
+} from './types.js';
 
 export * from './types.js';
 export { DEFAULT_BATCH_SIZE, NEOMIG_LABELS, literal } from './cypher.js';
@@ -19,7 +21,11 @@ export function isRefactorKind(kind: string): kind is RefactorKind {
 }
 
 /** The plan of one refactoring; throws USAGE for a bad name, value or missing option. */
-export function planRefactor<K extends RefactorKind>(kind: K, options: RefactorOptionsByKind[K], plan: PlanOptions = {}): RefactorPlan {
+export function planRefactor<K extends RefactorKind>(
+  kind: K,
+  options: RefactorOptionsByKind[K],
+  plan: PlanOptions = {},
+): RefactorPlan {
   const o = options as never;
   switch (kind as RefactorKind) {
     case 'rename-label':
@@ -39,7 +45,9 @@ export function planRefactor<K extends RefactorKind>(kind: K, options: RefactorO
     case 'merge-nodes':
       return mergeNodes(o);
     default:
-      throw new NeomigError('USAGE', `unknown refactoring ${JSON.stringify(kind)}`, { hint: `Use one of ${REFACTOR_KINDS.join(', ')}.` });
+      throw new NeomigError('USAGE', `unknown refactoring ${JSON.stringify(kind)}`, {
+        hint: `Use one of ${REFACTOR_KINDS.join(', ')}.`,
+      });
   }
 }
 
@@ -56,7 +64,8 @@ export function refusal(plan: RefactorPlan, check: RefactorCheck, count: number 
 export function guardStatement(plan: RefactorPlan, check: RefactorCheck): string {
   const message = `neomig ${refusal(plan, check, '{n}')}; to accept an inexact down, write the migration again with --force`;
   const [before, after] = message.split('{n}') as [string, string];
-  return `${check.query} WHERE c > 0\nCALL db.index.fulltext.queryNodes(${literal(before)} + c + ${literal(after)}, '') YIELD node\nRETURN node`;
+  const fail = `CALL db.index.fulltext.queryNodes(${literal(before)} + c + ${literal(after)}, '') YIELD node`;
+  return `${check.query} WHERE c > 0\n${fail}\nRETURN node`;
 }
 
 /** The statements the up runs, with the checks as guards unless the refactoring is allowed to be inexact. */

@@ -4,7 +4,9 @@
  * old value in `__neomig_prev_<property>` on each entity they change, and the down puts it back.
  */
 import { type Scalar, Values, batchSizeOf, batched, expression, matchWhere, name, targetsOf } from './cypher.js';
-import type { AddPropertyOptions, NormalizeBooleanOptions, PlanOptions, RefactorPlan, TransformPropertyOptions } from './types.js';
+import type {
+  AddPropertyOptions, NormalizeBooleanOptions, PlanOptions, RefactorPlan, TransformPropertyOptions,
+} from './types.js';
 
 export const PREV_PREFIX = '__neomig_prev_';
 export const DEFAULT_TRUE: Scalar[] = [true, 'true', 'yes', 'y', '1', 1];
@@ -76,19 +78,23 @@ function keepingPrevious(
     title: `${title} on ${where}`,
     checks: targets.map((t) => ({
       query: `${matchWhere(t, `${t.v}.${prev} IS NOT NULL`)} WITH count(${t.v}) AS c`,
-      problem: `${t.what} already hold ${PREV_PREFIX}${o.property} (an earlier refactoring not yet reversed), which the up would overwrite`,
+      problem:
+        `${t.what} already hold ${PREV_PREFIX}${o.property} (an earlier refactoring not yet reversed), which the up would overwrite`,
     })),
     up: targets.map((t) => {
       const conditions = [`${t.v}.${p} IS NOT NULL`, ...(skip ? [skip.replace('{p}', `${t.v}.${p}`)] : [])];
       const body = `WITH ${t.v}, ${t.v}.${p} AS value SET ${t.v}.${prev} = value, ${t.v}.${p} = ${compute('value')}`;
       return batched(matchWhere(t, ...conditions), t.v, body, b);
     }),
-    down: targets.map((t) => batched(matchWhere(t, `${t.v}.${prev} IS NOT NULL`), t.v, `SET ${t.v}.${p} = ${t.v}.${prev} REMOVE ${t.v}.${prev}`, b)),
+    down: targets.map((t) =>
+      batched(matchWhere(t, `${t.v}.${prev} IS NOT NULL`), t.v, `SET ${t.v}.${p} = ${t.v}.${prev} REMOVE ${t.v}.${prev}`, b)),
     validate: targets.map((t) =>
-      validate?.(t, p) ?? `${matchWhere(t, `${t.v}.${p} IS NOT NULL`, `${t.v}.${prev} IS NULL`)} RETURN count(${t.v}) = 0 AS valid`),
+      validate?.(t, p) ??
+        `${matchWhere(t, `${t.v}.${p} IS NOT NULL`, `${t.v}.${prev} IS NULL`)} RETURN count(${t.v}) = 0 AS valid`),
     limits:
       `The up keeps each old value in ${PREV_PREFIX}${o.property} until the down puts it back and removes it: exact, also ` +
-      `for values the up turned into null. Entities that got ${o.property} after the up keep it; edits after the up are overwritten.`,
+      `for values the up turned into null. Entities that got ${o.property} after the up keep it; ` +
+      'edits after the up are overwritten.',
     params,
   };
 }

@@ -10,11 +10,15 @@ export function renameLabel(o: RenameOptions): RefactorPlan {
   return {
     kind: 'rename-label',
     title: `rename label :${o.from} to :${o.to}`,
-    checks: [{ query: `MATCH (n:${to}) WITH count(n) AS c`, problem: `nodes already have the label :${o.to}, and the down would rename them to :${o.from} too` }],
+    checks: [{
+      query: `MATCH (n:${to}) WITH count(n) AS c`,
+      problem: `nodes already have the label :${o.to}, and the down would rename them to :${o.from} too`,
+    }],
     up: [move(from, to)],
     down: [move(to, from)],
     validate: [`MATCH (n:${from}) RETURN count(n) = 0 AS valid`],
-    limits: `Exact when no node had :${o.to} before the up (checked). The down also renames nodes that got :${o.to} after the up.`,
+    limits:
+      `Exact when no node had :${o.to} before the up (checked). The down also renames nodes that got :${o.to} after the up.`,
     params: {},
   };
 }
@@ -25,7 +29,8 @@ export function renameProperty(o: RenamePropertyOptions): RefactorPlan {
   const b = batchSizeOf(o.batchSize);
   const targets = targetsOf(o, 'rename-property', true);
   const move = (a: string, z: string) =>
-    targets.map((t) => batched(matchWhere(t, `${t.v}.${a} IS NOT NULL`), t.v, `SET ${t.v}.${z} = ${t.v}.${a} REMOVE ${t.v}.${a}`, b));
+    targets.map((t) =>
+      batched(matchWhere(t, `${t.v}.${a} IS NOT NULL`), t.v, `SET ${t.v}.${z} = ${t.v}.${a} REMOVE ${t.v}.${a}`, b));
   const where = targets.map((t) => t.what).join(' and ');
   return {
     kind: 'rename-property',
@@ -37,7 +42,9 @@ export function renameProperty(o: RenamePropertyOptions): RefactorPlan {
     up: move(from, to),
     down: move(to, from),
     validate: targets.map((t) => `${matchWhere(t, `${t.v}.${from} IS NOT NULL`)} RETURN count(${t.v}) = 0 AS valid`),
-    limits: `Exact when none of the ${where} had ${o.to} before the up (checked). The down also renames values of ${o.to} written after the up.`,
+    limits:
+      `Exact when none of the ${where} had ${o.to} before the up (checked). ` +
+      `The down also renames values of ${o.to} written after the up.`,
     params: {},
   };
 }
