@@ -42,12 +42,18 @@ interface Expected {
 }
 
 /** What the applied migrations should have left, in application order. */
-export function expectedSchema(sources: DriftSource[]): { expected: Expected[]; droppedNames: Set<string>; droppedLookups: Set<string>; incomplete: string[] } {
+export function expectedSchema(sources: DriftSource[]): {
+  expected: Expected[];
+  droppedNames: Set<string>;
+  droppedLookups: Set<string>;
+  incomplete: string[];
+} {
   let expected: Expected[] = [];
   const droppedNames = new Set<string>();
   const droppedLookups = new Set<string>();
   const incomplete: string[] = [];
-  const sameItem = (a: SchemaItem, b: SchemaItem) => a.kind === b.kind && (a.name && b.name ? a.name === b.name : definitionKey(a) === definitionKey(b));
+  const sameItem = (a: SchemaItem, b: SchemaItem) =>
+    a.kind === b.kind && (a.name && b.name ? a.name === b.name : definitionKey(a) === definitionKey(b));
   for (const s of sources) {
     if (s.changes) {
       for (const d of s.changes.schemaDropped) {
@@ -78,7 +84,8 @@ export function expectedSchema(sources: DriftSource[]): { expected: Expected[]; 
         droppedNames.add(c.name);
         continue;
       }
-      const twin = expected.find((e) => sameItem(e.item, c.item) || (c.item.name === '' && definitionKey(e.item) === definitionKey(c.item)));
+      const unnamedTwin = (e: Expected) => c.item.name === '' && definitionKey(e.item) === definitionKey(c.item);
+      const twin = expected.find((e) => sameItem(e.item, c.item) || unnamedTwin(e));
       // with IF NOT EXISTS an existing twin means nothing was created; without it the statement failed
       // and the migration with it, so the twin stays either way
       if (twin) continue;
@@ -111,13 +118,15 @@ export function schemaDrift(sources: DriftSource[], live: SchemaItem[]): DriftRe
     if (isDefaultLookup(l) && !droppedNames.has(l.name) && !droppedLookups.has(l.entityType)) continue;
     const was = [...expectedLeft].find((e) => e.item.name === l.name && e.item.kind === l.kind);
     const message = was
-      ? `${l.kind} ${l.name} is ${describeDefinition(l)} but migration ${was.version} created it as ${describeDefinition(was.item)}`
+      ? `${l.kind} ${l.name} is ${describeDefinition(l)} `
+        + `but migration ${was.version} created it as ${describeDefinition(was.item)}`
       : `${l.kind} ${l.name} exists but no migration created it`;
     drift.push({ item: l, kind: 'unexpected', message });
   }
   for (const e of expectedLeft) {
     const named = e.item.name ? `${e.item.kind} ${e.item.name}` : `${e.item.kind} ${describeDefinition(e.item)}`;
-    drift.push({ item: e.item, kind: 'missing', version: e.version, message: `${named} was created by migration ${e.version} but does not exist` });
+    const message = `${named} was created by migration ${e.version} but does not exist`;
+    drift.push({ item: e.item, kind: 'missing', version: e.version, message });
   }
   return { drift, incomplete };
 }

@@ -94,7 +94,8 @@ class Reader {
     return true;
   }
   expectWord(...words: string[]): void {
-    if (!this.acceptWord(...words)) throw new ParseError(`expected ${words.join(' ')} where it says ${this.peek()?.v ?? 'nothing'}`);
+    if (this.acceptWord(...words)) return;
+    throw new ParseError(`expected ${words.join(' ')} where it says ${this.peek()?.v ?? 'nothing'}`);
   }
   isPunct(p: string, offset = 0): boolean {
     const t = this.peek(offset);
@@ -326,7 +327,8 @@ export function parseSchemaStatement(text: string, place: StatementPlace = {}): 
       ...(place.file ? { file: place.file } : {}),
       ...(place.line ? { line: place.line } : {}),
       statementText: text.slice(0, 200),
-      hint: 'Write it as SHOW CONSTRAINTS / SHOW INDEXES would (createStatement), e.g. CREATE INDEX book_title FOR (n:Book) ON (n.title).',
+      hint: 'Write it the way SHOW CONSTRAINTS / SHOW INDEXES do (createStatement), '
+        + 'e.g. CREATE INDEX book_title FOR (n:Book) ON (n.title).',
     });
   }
 }
@@ -340,7 +342,8 @@ export function parseSchemaFile(text: string, file: string): SchemaItem[] {
   for (const s of splitStatements(text, file)) {
     const parsed = parseSchemaStatement(s.text, { file, line: s.line });
     if (!parsed || parsed.op !== 'create') {
-      throw new NeomigError('MIGRATION_FILE', `${file}:${s.line}: a schema file holds only CREATE CONSTRAINT and CREATE INDEX statements`, {
+      const message = `${file}:${s.line}: a schema file holds only CREATE CONSTRAINT and CREATE INDEX statements`;
+      throw new NeomigError('MIGRATION_FILE', message, {
         file,
         line: s.line,
         hint: 'Move data statements and DROPs into a migration; the schema file says what should exist.',
@@ -361,7 +364,10 @@ export function parseSchemaFile(text: string, file: string): SchemaItem[] {
 
 /** What a Cypher script changes in the schema, statement by statement; the ones neomig cannot read are
  *  returned apart (a schema procedure, a form it does not know) so drift can say it is incomplete. */
-export function schemaChangesOf(statements: { text: string; line: number }[]): { changes: SchemaStatement[]; unreadable: number[] } {
+export function schemaChangesOf(statements: { text: string; line: number }[]): {
+  changes: SchemaStatement[];
+  unreadable: number[];
+} {
   const changes: SchemaStatement[] = [];
   const unreadable: number[] = [];
   for (const s of statements) {

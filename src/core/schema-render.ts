@@ -46,10 +46,12 @@ export function renderCreate(item: SchemaItem, options: RenderOptions = {}): str
   const name = item.name ? ` ${cypherName(item.name)}` : '';
   const guard = options.guarded ? ' IF NOT EXISTS' : '';
   const labels = item.labelsOrTypes.map(cypherName).join('|');
-  const pattern = item.entityType === 'RELATIONSHIP' ? `()-[r${labels ? `:${labels}` : ''}]-()` : `(n${labels ? `:${labels}` : ''})`;
+  const typed = labels ? `:${labels}` : '';
+  const pattern = item.entityType === 'RELATIONSHIP' ? `()-[r${typed}]-()` : `(n${typed})`;
   const props = item.properties.map((p) => `${v}.${cypherName(p)}`);
   if (item.kind === 'constraint') {
-    const predicate = type.endsWith('_PROPERTY_TYPE') ? (item.propertyType ? `IS :: ${item.propertyType}` : null) : CONSTRAINT_PREDICATES[type];
+    const typeCheck = item.propertyType ? `IS :: ${item.propertyType}` : null;
+    const predicate = type.endsWith('_PROPERTY_TYPE') ? typeCheck : CONSTRAINT_PREDICATES[type];
     if (!predicate || props.length === 0) return null;
     const subject = props.length === 1 ? props[0] : `(${props.join(', ')})`;
     return `CREATE CONSTRAINT${name}${guard} FOR ${pattern} REQUIRE ${subject} ${predicate}`;
@@ -76,7 +78,8 @@ export function renderCreateOrOwn(item: SchemaItem, options: RenderOptions = {})
 }
 
 export function renderDrop(item: SchemaItem, options: RenderOptions = {}): string {
-  return `DROP ${item.kind === 'constraint' ? 'CONSTRAINT' : 'INDEX'} ${cypherName(item.name)}${options.guarded ? ' IF EXISTS' : ''}`;
+  const what = item.kind === 'constraint' ? 'CONSTRAINT' : 'INDEX';
+  return `DROP ${what} ${cypherName(item.name)}${options.guarded ? ' IF EXISTS' : ''}`;
 }
 
 /** Constraints first (an index may need a constraint's room, never the other way), then indexes, each by name. */

@@ -84,7 +84,12 @@ const CONFIG_DEFAULTS: Record<string, Record<string, unknown>> = {
     'spatial.wgs-84-3d.min': [-180, -90, -MILLION],
     'spatial.wgs-84-3d.max': [180, 90, MILLION],
   },
-  VECTOR: { 'vector.similarity_function': 'COSINE', 'vector.hnsw.m': 16, 'vector.hnsw.ef_construction': 100, 'vector.quantization.enabled': true },
+  VECTOR: {
+    'vector.similarity_function': 'COSINE',
+    'vector.hnsw.m': 16,
+    'vector.hnsw.ef_construction': 100,
+    'vector.quantization.enabled': true,
+  },
 };
 
 /**
@@ -125,8 +130,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** JSON with object keys sorted, so two equal values always give the same text. */
 export function stableJson(value: unknown): string {
+  const byKey = ([x]: [string, unknown], [y]: [string, unknown]) => (x < y ? -1 : x > y ? 1 : 0);
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as object).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as object).sort(byKey)) : v,
   );
 }
 

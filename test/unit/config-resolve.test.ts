@@ -31,6 +31,7 @@ describe('resolveConfig: defaults', () => {
       environment: null,
       connection: { uri: 'bolt://localhost:7687', username: 'neo4j', password: undefined, database: undefined, connectionTimeoutMs: 30_000 },
       outOfOrder: false,
+      allowSchemaDrift: false,
       validateOnMigrate: true,
       atomic: true,
       transaction: 'auto',

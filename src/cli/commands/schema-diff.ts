@@ -35,7 +35,8 @@ export function registerSchemaDiff(schema: Command, state: CliState): void {
     .option('--from <source>', `what the schema is now: ${SOURCES} (default live)`)
     .option('--to <source>', `what it should be: ${SOURCES} (default file:${DEFAULT_SCHEMA_FILE})`)
     .option('--from-migrations', 'the same as --from migrations')
-    .option('--shadow-uri <uri>', 'an empty, throwaway Neo4j to replay the migrations on; emptied afterwards (env NEOMIG_SHADOW_URI)')
+    .option('--shadow-uri <uri>', 'an empty, throwaway Neo4j to replay the migrations on; emptied afterwards '
+      + '(env NEOMIG_SHADOW_URI)')
     .option('--strict', 'count default settings, index providers and other names of an equal definition as differences')
     .option('--create <description>', 'write the next migration pair: up takes --from to --to, down takes it back')
     .option('--version <version>', 'with --create: the new migration\'s version (default: the next minor)');
@@ -53,7 +54,9 @@ export function registerSchemaDiff(schema: Command, state: CliState): void {
       const base = config.configFile ? path.dirname(config.configFile) : ctx.io.cwd;
       const shadowUri = o.shadowUri ?? ctx.io.env['NEOMIG_SHADOW_URI'];
       const from = source(o.fromMigrations ? 'migrations' : (o.from ?? 'live'), ctx.io.cwd, shadowUri);
-      const to = o.to === undefined ? { kind: 'file' as const, path: path.resolve(base, DEFAULT_SCHEMA_FILE) } : source(o.to, ctx.io.cwd, shadowUri);
+      const to = o.to === undefined
+        ? { kind: 'file' as const, path: path.resolve(base, DEFAULT_SCHEMA_FILE) }
+        : source(o.to, ctx.io.cwd, shadowUri);
       const migrator = await ctx.migrator();
       const result = await migrator.schemaDiff({ from, to, strict: o.strict === true });
       const fromLabel = label(from, ctx.io.cwd);
@@ -72,7 +75,11 @@ export function registerSchemaDiff(schema: Command, state: CliState): void {
         return {
           result: json,
           exitCode: EXIT.VALIDATION,
-          error: { code: 'VALIDATION', message: `The schemas differ: ${diffSummary(result.diff)}`, hint: 'Run again with --create <description> to write the migration.' },
+          error: {
+            code: 'VALIDATION',
+            message: `The schemas differ: ${diffSummary(result.diff)}`,
+            hint: 'Run again with --create <description> to write the migration.',
+          },
         };
       }
       if (result.clashes.length) {
@@ -87,7 +94,7 @@ export function registerSchemaDiff(schema: Command, state: CliState): void {
         description: o.create,
         kind: 'cypher',
         version: o.version,
-        contents: [header + up.map((s) => `${s};\n`).join(''), header.replace('takes', 'takes back') + down.map((s) => `${s};\n`).join('')],
+        contents: [header + lines(up), header.replace('takes', 'takes back') + lines(down)],
       });
       await recordCreated(config.migrationsDir, created.files, created.folderWasNew);
       ctx.output.print(`${p.green('✓')} Created migration ${p.bold(created.version)} (${created.description}):`);
@@ -112,4 +119,8 @@ function source(text: string, cwd: string, shadowUri: string | undefined): Schem
 
 function label(s: SchemaSource, cwd: string): string {
   return s.kind === 'file' ? path.relative(cwd, s.path) || s.path : s.kind;
+}
+
+function lines(statements: string[]): string {
+  return statements.map((s) => `${s};\n`).join('');
 }

@@ -25,7 +25,9 @@ export function registerSchemaPull(schema: Command, state: CliState): void {
   const cmd = schema
     .command('pull')
     .description('print the live constraints and indexes as Cypher, write them to a file, or write a baseline migration pair')
-    .addOption(new Option('-o, --out [file]', `write the Cypher to a file (default ${DEFAULT_SCHEMA_FILE}) instead of stdout`).conflicts('baseline'))
+    .addOption(
+      new Option('-o, --out [file]', `write the Cypher to a file (default ${DEFAULT_SCHEMA_FILE}) instead of stdout`).conflicts('baseline'),
+    )
     .option('--baseline', `write V<version>__baseline_schema.up/.down.cypher and record it as applied (baseline)`)
     .option('--version <version>', `the baseline's version (default ${DEFAULT_BASELINE_VERSION})`)
     .addOption(dryRunOption('with --baseline: show the pair; write and record nothing'))
@@ -70,8 +72,7 @@ export function registerSchemaPull(schema: Command, state: CliState): void {
           for (const f of result.files) ctx.output.print(`  ${path.relative(ctx.io.cwd, f) || f}`);
           ctx.output.print(p.gray('`neomig up` applies only the migrations after it.'));
         }
-        const { items, ...rest } = result;
-        return { result: { ...rest, items } };
+        return { result: { ...result } };
       }
       const result = await migrator.schemaPull();
       if (o.out !== undefined) {

@@ -24,7 +24,8 @@ export function renderSchemaDiff(diff: SchemaDiff, from: string, to: string, pai
 
 export function diffSummary(diff: SchemaDiff): string {
   const n = diff.added.length + diff.dropped.length + diff.changed.length;
-  return `${plural(n, 'difference')} (${diff.added.length} added, ${diff.dropped.length} dropped, ${diff.changed.length} changed)`;
+  const { added, dropped, changed } = diff;
+  return `${plural(n, 'difference')} (${added.length} added, ${dropped.length} dropped, ${changed.length} changed)`;
 }
 
 /** The drift lines of `status` and `validate`: each item, then why the comparison may be incomplete. */

@@ -3,7 +3,7 @@
  * replayed on an empty shadow database) and compared in core/schema-diff.ts.
  */
 import { readFileSync } from 'node:fs';
-import { type SchemaDiff, diffSchemas, schemaClashes } from '../../core/schema-diff.js';
+import { type SchemaDiff, diffSchemas, isEmptyDiff, schemaClashes } from '../../core/schema-diff.js';
 import { parseSchemaFile } from '../../core/schema-parse.js';
 import { isDefaultLookup, type SchemaItem } from '../../core/schema.js';
 import { NeomigError } from '../../errors.js';
@@ -39,8 +39,8 @@ export async function schemaDiff(session: MigratorSession, options: SchemaDiffOp
   const from = await readSource(session, options.from);
   const to = await readSource(session, options.to);
   const diff = diffSchemas(from, to, { strict: options.strict });
-  const equal = diff.added.length + diff.dropped.length + diff.changed.length === 0;
-  return { from: sourceLabel(options.from), to: sourceLabel(options.to), strict: options.strict === true, equal, diff, clashes: schemaClashes(to) };
+  const labels = { from: sourceLabel(options.from), to: sourceLabel(options.to) };
+  return { ...labels, strict: options.strict === true, equal: isEmptyDiff(diff), diff, clashes: schemaClashes(to) };
 }
 
 export function sourceLabel(source: SchemaSource): string {
@@ -56,7 +56,8 @@ async function readSource(session: MigratorSession, source: SchemaSource): Promi
     try {
       text = readFileSync(source.path, 'utf8').replace(/^\uFEFF/, '');
     } catch (e) {
-      throw new NeomigError('USAGE', `cannot read the schema file ${source.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      const why = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new NeomigError('USAGE', `cannot read the schema file ${source.path}: ${why}`, {
         file: source.path,
         hint: 'Write it with `neomig schema pull --out schema.cypher`, or name another file with --to file:<path>.',
       });
@@ -71,14 +72,18 @@ async function readSource(session: MigratorSession, source: SchemaSource): Promi
  * node, no constraint or index but its own LOOKUPs): it is wiped afterwards, so it must hold nothing
  * anyone needs.
  */
-async function replayOnShadow(session: MigratorSession, source: { shadowUri: string; shadowDatabase?: string }): Promise<SchemaItem[]> {
+async function replayOnShadow(
+  session: MigratorSession,
+  source: { shadowUri: string; shadowDatabase?: string },
+): Promise<SchemaItem[]> {
   const { connection } = session.config;
   if (source.shadowUri === connection.uri && (source.shadowDatabase ?? null) === (connection.database ?? null)) {
     throw new NeomigError('USAGE', 'the shadow database is the database neomig migrates', {
       hint: 'Give --shadow-uri a throwaway Neo4j: the migrations are replayed there and it is emptied afterwards.',
     });
   }
-  const shadow = new MigratorSession({ ...session.config, connection: { ...connection, uri: source.shadowUri, database: source.shadowDatabase } });
+  const shadowConnection = { ...connection, uri: source.shadowUri, database: source.shadowDatabase };
+  const shadow = new MigratorSession({ ...session.config, connection: shadowConnection });
   try {
     const client = await shadow.connect();
     const nodes = await client.rows('MATCH (n) RETURN count(n) AS n', {}, 'read');
@@ -87,7 +92,8 @@ async function replayOnShadow(session: MigratorSession, source: { shadowUri: str
     const own = (await readSchema(client)).filter((i) => i.kind === 'index' && !isDefaultLookup(i));
     const items = constraints.length + own.length;
     if (Number(nodes[0]?.['n']) > 0 || items > 0) {
-      throw new NeomigError('USAGE', `the shadow database at ${source.shadowUri} is not empty (${Number(nodes[0]?.['n'])} nodes, ${items} constraints and indexes)`, {
+      const holds = `${Number(nodes[0]?.['n'])} nodes, ${items} constraints and indexes`;
+      throw new NeomigError('USAGE', `the shadow database at ${source.shadowUri} is not empty (${holds})`, {
         hint: 'Give --shadow-uri an empty, throwaway Neo4j: neomig replays the migrations there and wipes it afterwards.',
       });
     }

@@ -16,7 +16,8 @@ export async function schemaDriftOf(client: Neo4jClient, states: MigrationState[
 /** Applied and baseline entries, oldest first; a Cypher up is read from its file when the file is at hand. */
 export function driftSources(states: MigrationState[]): DriftSource[] {
   const applied = states.filter((s) => s.applied && (s.applied.status === 'applied' || s.applied.status === 'baseline'));
-  applied.sort((a, b) => (a.applied!.installedAt < b.applied!.installedAt ? -1 : a.applied!.installedAt > b.applied!.installedAt ? 1 : 0));
+  const at = (s: MigrationState) => s.applied!.installedAt;
+  applied.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
   return applied.map((s) => {
     const a = s.applied!;
     const up = s.local?.up;

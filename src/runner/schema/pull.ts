@@ -8,6 +8,7 @@ import { isDefaultLookup, type SchemaItem } from '../../core/schema.js';
 import { parseVersion } from '../../core/version.js';
 import { NeomigError } from '../../errors.js';
 import { readSchema } from '../../neo4j/catalog.js';
+import type { Neo4jClient } from '../../neo4j/client.js';
 import { refuseHistory } from '../operations/baseline.js';
 import type { MigratorSession } from '../session.js';
 
@@ -52,13 +53,16 @@ export const BASELINE_DESCRIPTION = 'baseline schema';
 
 export async function schemaBaseline(session: MigratorSession, options: SchemaBaselineOptions): Promise<SchemaBaselineResult> {
   const version = parseVersion(options.version);
-  if (!version) throw new NeomigError('USAGE', `"${options.version}" is not a version`, { hint: 'Give a version such as 0.0.1.' });
-  const run = async (client: Awaited<ReturnType<MigratorSession['connect']>>, record?: (items: SchemaItem[]) => Promise<void>) => {
+  if (!version) {
+    throw new NeomigError('USAGE', `"${options.version}" is not a version`, { hint: 'Give a version such as 0.0.1.' });
+  }
+  const run = async (client: Neo4jClient, record?: (items: SchemaItem[]) => Promise<void>) => {
     const items = await readSchema(client);
     const scripts = baselineScripts(items);
     const files = options.dryRun ? [] : await options.write(scripts, version);
     await record?.(items);
-    return { items, cypher: renderSchema(items), version, description: BASELINE_DESCRIPTION, dryRun: options.dryRun === true, files, scripts };
+    const dryRun = options.dryRun === true;
+    return { items, cypher: renderSchema(items), version, description: BASELINE_DESCRIPTION, dryRun, files, scripts };
   };
   if (options.dryRun) {
     const client = await session.connect();
