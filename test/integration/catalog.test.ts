@@ -38,7 +38,7 @@ describe('readSchema', () => {
     const email = byName.get('user_email')!;
     expect(email).toMatchObject({ kind: 'constraint', entityType: 'NODE', labelsOrTypes: ['User'], properties: ['email'] });
     expect(email.type).toMatch(/UNIQUENESS/);
-    expect(email.options).toHaveProperty('indexProvider');
+    expect(email.options).not.toBeNull();
     expect(email.createStatement).toMatch(/CREATE CONSTRAINT/);
     expect(describeSchemaItem(byName.get('loan_note')!)).toBe('index loan_note (TEXT [:LOAN](note))');
   });
