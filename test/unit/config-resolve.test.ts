@@ -50,7 +50,6 @@ describe('resolveConfig: defaults', () => {
       placeholders: {},
       placeholdersInStrings: [],
       templatesDir: null,
-      allowSchemaDrift: false,
     });
   });
 
