@@ -45,12 +45,14 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
     client,
     statements.map(({ statement: s }) => ({ text: s.text, kind: s.kind, optionsLength: queryOptionsLength(maskCypher(s.text)) })),
   );
+  let uncompiled = 0;
   for (const e of errors) {
     const { migration, statement } = statements[e.at]!;
     if (!isStatementError(e.error)) {
       // not the statement's fault (a transient error, a permission): report it, do not block the run
       events.warn(`preflight could not compile statement ${statement.index} of ${migration.up.file}: ${errorMessage(e.error).split('\n')[0]}`, migration.version);
       notChecked.push({ version: migration.version, file: migration.up.file, reason: `statement ${statement.index}: ${neo4jCode(e.error) ?? 'error'}` });
+      uncompiled++;
       continue;
     }
     throw compileError(e.error, e.prefix, migration, statement);
@@ -59,7 +61,7 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
   const failing = constraints.filter((c) => c.fails);
   if (failing.length) throw violationError(failing);
   const elapsedMs = performance.now() - started;
-  const compiled = statements.length - notChecked.filter((n) => n.reason.startsWith('statement ')).length;
+  const compiled = statements.length - uncompiled;
   events.emit({ type: 'preflight:done', compiled, notChecked: notChecked.length, constraints: constraints.length, elapsedMs });
   return { compiled, notChecked, constraints, elapsedMs };
 }
