@@ -48,8 +48,9 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
   let uncompiled = 0;
   for (const e of errors) {
     const { migration, statement } = statements[e.at]!;
-    if (!isStatementError(e.error)) {
-      // not the statement's fault (a transient error, a permission): report it, do not block the run
+    if (!isStatementError(e.error, statement.kind)) {
+      // not the statement's fault (a transient error, a permission), or an admin command this server
+      // refuses to plan: report it, do not block the run (the statement runs and says it when it fails)
       events.warn(`preflight could not compile statement ${statement.index} of ${migration.up.file}: ${errorMessage(e.error).split('\n')[0]}`, migration.version);
       notChecked.push({ version: migration.version, file: migration.up.file, reason: `statement ${statement.index}: ${neo4jCode(e.error) ?? 'error'}` });
       uncompiled++;
@@ -66,9 +67,14 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
   return { compiled, notChecked, constraints, elapsedMs };
 }
 
-/** Errors the statement itself causes, which would fail it when it runs. */
-function isStatementError(e: unknown): boolean {
+/**
+ * Errors the statement itself causes, which would fail it when it runs. For administration commands
+ * only syntax errors: what else an edition says under EXPLAIN (Community: UnsupportedAdministrationCommand
+ * for CREATE DATABASE) could not be checked against Enterprise here, so it is left to the run.
+ */
+function isStatementError(e: unknown, kind: Statement['kind']): boolean {
   const code = neo4jCode(e) ?? '';
+  if (kind === 'admin') return code === 'Neo.ClientError.Statement.SyntaxError';
   return code.startsWith('Neo.ClientError.Statement.') || code.startsWith('Neo.ClientError.Procedure.') || code.startsWith('Neo.ClientError.Schema.');
 }
 
