@@ -51,8 +51,10 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
     if (!isStatementError(e.error, statement.kind)) {
       // not the statement's fault (a transient error, a permission), or an admin command this server
       // refuses to plan: report it, do not block the run (the statement runs and says it when it fails)
-      events.warn(`preflight could not compile statement ${statement.index} of ${migration.up.file}: ${errorMessage(e.error).split('\n')[0]}`, migration.version);
-      notChecked.push({ version: migration.version, file: migration.up.file, reason: `statement ${statement.index}: ${neo4jCode(e.error) ?? 'error'}` });
+      const why = errorMessage(e.error).split('\n')[0];
+      events.warn(`preflight could not compile statement ${statement.index} of ${migration.up.file}: ${why}`, migration.version);
+      const reason = `statement ${statement.index}: ${neo4jCode(e.error) ?? 'error'}`;
+      notChecked.push({ version: migration.version, file: migration.up.file, reason });
       uncompiled++;
       continue;
     }
@@ -109,13 +111,16 @@ function violationError(failing: ConstraintCheck[]): NeomigError {
     const name = c.spec.name ? `constraint ${c.spec.name} ` : 'constraint ';
     return `${c.file}:${c.line}: ${name}(${describeConstraint(c.spec)}) cannot be created: ${describeViolations(c.spec, c.violations!)}`;
   });
-  return new NeomigError('VALIDATION', `preflight: the data violates ${failing.length === 1 ? 'a constraint' : `${failing.length} constraints`} the plan creates: ${lines.join('; ')}`, {
+  const what = failing.length === 1 ? 'a constraint' : `${failing.length} constraints`;
+  return new NeomigError('VALIDATION', `preflight: the data violates ${what} the plan creates: ${lines.join('; ')}`, {
     file: first.file,
     version: first.version,
     statement: first.statement,
     line: first.line,
     preflight: true,
-    constraints: failing.map((c) => ({ version: c.version, file: c.file, line: c.line, constraint: c.spec.name, rule: describeConstraint(c.spec), violations: c.violations })),
+    constraints: failing.map((c) => ({
+      version: c.version, file: c.file, line: c.line, constraint: c.spec.name, rule: describeConstraint(c.spec), violations: c.violations,
+    })),
     hint: `Run \`neomig check\` for the details and \`neomig check --fix\` to write a migration that resolves them. ${SKIP_HINT}`,
   });
 }
