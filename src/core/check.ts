@@ -60,7 +60,8 @@ export function plannedConstraints(migrations: LocalMigration[], live: SchemaIte
       const same = held.find((h) => (h.item ? sameRule(spec, h.item) : sameSpec(spec, h.spec!)));
       const fixedBy = fixes.get(describeConstraint(spec));
       const status = same ? (same.planned ? 'earlier' : 'exists') : fixedBy ? 'fixed' : 'check';
-      out.push({ version: m.version, file: m.up.file, statement: s.index, line: s.line, spec, status, ...(status === 'fixed' ? { fixedBy } : {}) });
+      const where = { version: m.version, file: m.up.file, statement: s.index, line: s.line };
+      out.push({ ...where, spec, status, ...(status === 'fixed' ? { fixedBy } : {}) });
       if (!same) held.push({ name: spec.name, spec, planned: true });
     }
   }
@@ -116,7 +117,8 @@ export function describeViolations(spec: ConstraintSpec, v: Violations): string 
   const parts: string[] = [];
   if (v.duplicates?.groups) {
     const sample = v.duplicates.first.slice(0, 3).map((g) => `${formatValue(g.value)} ×${g.count}`).join(', ');
-    parts.push(`${n(v.duplicates.groups, 'duplicated value')} on ${n(v.duplicates.entities, what)} (${sample}${v.duplicates.groups > 3 ? ', …' : ''})`);
+    const more = v.duplicates.groups > 3 ? ', …' : '';
+    parts.push(`${n(v.duplicates.groups, 'duplicated value')} on ${n(v.duplicates.entities, what)} (${sample}${more})`);
   }
   if (v.missing?.count) parts.push(`${n(v.missing.count, what)} without ${spec.properties.join(' or ')}`);
   if (v.wrongType?.count) parts.push(`${n(v.wrongType.count, what)} whose ${spec.properties[0]} is not ${spec.propertyType}`);
@@ -168,7 +170,9 @@ export interface StatementTouches {
 /** Data statements by their patterns; a constraint by the label or type it constrains. */
 function statementTouches(s: Statement): StatementTouches[] {
   const base = { index: s.index, line: s.line, unbatchedWrite: false };
-  if (s.kind === 'data' || s.kind === 'periodic') return [{ ...base, unbatchedWrite: s.kind === 'data' && writesData(s.text), touches: touchesOf(s.text) }];
+  if (s.kind === 'data' || s.kind === 'periodic') {
+    return [{ ...base, unbatchedWrite: s.kind === 'data' && writesData(s.text), touches: touchesOf(s.text) }];
+  }
   const change = s.kind === 'schema' ? constraintChange(s.text) : null;
   if (change?.action !== 'create') return [];
   return [{ ...base, touches: [{ entity: change.spec.entity, name: change.spec.target, reads: true }] }];
@@ -199,7 +203,8 @@ export function judgeTouches(planned: ReturnType<typeof touchesByMigration>, cou
         unbatched.push({ statement: s.index, line: s.line, name: biggest.name, entity: biggest.entity, rows: biggest.count });
       }
     }
-    return { version: migration.version, file: migration.up.file, checked: migration.up.kind === 'cypher', touches: [...touches.values()], unbatched };
+    const checked = migration.up.kind === 'cypher';
+    return { version: migration.version, file: migration.up.file, checked, touches: [...touches.values()], unbatched };
   });
 }
 

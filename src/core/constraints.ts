@@ -131,9 +131,14 @@ export function constraintSlug(spec: ConstraintSpec): string {
 }
 
 /** Whether a constraint the server reports (SchemaItem fields) demands the same of the data as `spec`. */
-export function sameRule(spec: ConstraintSpec, item: { type: string; entityType: string; labelsOrTypes: string[]; properties: string[]; propertyType: string | null }): boolean {
+export function sameRule(
+  spec: ConstraintSpec,
+  item: { type: string; entityType: string; labelsOrTypes: string[]; properties: string[]; propertyType: string | null },
+): boolean {
   const type = item.type.toUpperCase();
-  const rule: ConstraintRule | null = type.includes('KEY') ? 'key' : type.includes('UNIQUE') ? 'unique' : type.includes('EXIST') ? 'exists' : type.includes('TYPE') ? 'type' : null;
+  // Cypher 5 and 25 name the types differently (UNIQUENESS, NODE_PROPERTY_UNIQUENESS …): read the words
+  const rule: ConstraintRule | null =
+    type.includes('KEY') ? 'key' : type.includes('UNIQUE') ? 'unique' : type.includes('EXIST') ? 'exists' : type.includes('TYPE') ? 'type' : null;
   return (
     rule === spec.rule &&
     (item.entityType === 'RELATIONSHIP') === (spec.entity === 'relationship') &&

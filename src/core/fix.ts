@@ -66,7 +66,10 @@ export function fixPair(check: ConstraintCheck, version: string): FixPair {
       `// ${violations.duplicates.groups} values are held by more than one ${what} (${violations.duplicates.entities} in all). For each`,
       `// value the ${what} first in element id order keeps it; the others' ${spec.properties.join(', ')} move aside.`,
       ...(spec.rule === 'key'
-        ? [`// A key also needs every ${what} to have ${spec.properties.join(', ')}: give the ones moved aside new values`, '// below, or delete them, or the constraint will still fail.']
+        ? [
+            `// A key also needs every ${what} to have ${spec.properties.join(', ')}: give the ones moved aside new values`,
+            '// below, or delete them, or the constraint will still fail.',
+          ]
         : []),
       `${match} WHERE ${all.map((p) => `${p} IS NOT NULL`).join(' AND ')}`,
       `WITH [${all.join(', ')}] AS value, ${n} ORDER BY elementId(${n})`,

@@ -77,7 +77,9 @@ export async function countEntities(client: Neo4jClient, touches: Pick<Touch, 'e
   const unique = [...new Map(touches.map((t) => [countKey(t), t])).values()];
   const rows = await client.together(
     unique.map((t) => ({
-      cypher: t.entity === 'node' ? `MATCH (n:${quote(t.name)}) RETURN count(n) AS count` : `MATCH ()-[r:${quote(t.name)}]->() RETURN count(r) AS count`,
+      cypher: t.entity === 'node'
+        ? `MATCH (n:${quote(t.name)}) RETURN count(n) AS count`
+        : `MATCH ()-[r:${quote(t.name)}]->() RETURN count(r) AS count`,
       params: {},
     })),
     'read',

@@ -13,7 +13,8 @@
  * - Syntax and semantic errors (Neo.ClientError.Statement.SyntaxError, with `(line, column (offset))`
  *   counted in the text as sent, EXPLAIN included), unknown procedures (Procedure.ProcedureNotFound),
  *   removed syntax (USING PERIODIC COMMIT) and admin commands Community does not offer
- *   (Statement.UnsupportedAdministrationCommand) are errors, as they would be when the statement runs.
+ *   (Statement.UnsupportedAdministrationCommand) are errors, as they would be when the statement runs
+ *   (runner/preflight.ts blocks on the latter only for a syntax error: Enterprise was not available here).
  * - `EXPLAIN PROFILE …` is refused (ArgumentError); a statement with its own EXPLAIN is sent as it is.
  */
 import type { StatementKind } from '../core/types.js';

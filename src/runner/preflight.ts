@@ -45,12 +45,17 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
     client,
     statements.map(({ statement: s }) => ({ text: s.text, kind: s.kind, optionsLength: queryOptionsLength(maskCypher(s.text)) })),
   );
+  let uncompiled = 0;
   for (const e of errors) {
     const { migration, statement } = statements[e.at]!;
-    if (!isStatementError(e.error)) {
-      // not the statement's fault (a transient error, a permission): report it, do not block the run
-      events.warn(`preflight could not compile statement ${statement.index} of ${migration.up.file}: ${errorMessage(e.error).split('\n')[0]}`, migration.version);
-      notChecked.push({ version: migration.version, file: migration.up.file, reason: `statement ${statement.index}: ${neo4jCode(e.error) ?? 'error'}` });
+    if (!isStatementError(e.error, statement.kind)) {
+      // not the statement's fault (a transient error, a permission), or an admin command this server
+      // refuses to plan: report it, do not block the run (the statement runs and says it when it fails)
+      const why = errorMessage(e.error).split('\n')[0];
+      events.warn(`preflight could not compile statement ${statement.index} of ${migration.up.file}: ${why}`, migration.version);
+      const reason = `statement ${statement.index}: ${neo4jCode(e.error) ?? 'error'}`;
+      notChecked.push({ version: migration.version, file: migration.up.file, reason });
+      uncompiled++;
       continue;
     }
     throw compileError(e.error, e.prefix, migration, statement);
@@ -59,14 +64,19 @@ export async function runPreflight(client: Neo4jClient, events: Events, migratio
   const failing = constraints.filter((c) => c.fails);
   if (failing.length) throw violationError(failing);
   const elapsedMs = performance.now() - started;
-  const compiled = statements.length - notChecked.filter((n) => n.reason.startsWith('statement ')).length;
+  const compiled = statements.length - uncompiled;
   events.emit({ type: 'preflight:done', compiled, notChecked: notChecked.length, constraints: constraints.length, elapsedMs });
   return { compiled, notChecked, constraints, elapsedMs };
 }
 
-/** Errors the statement itself causes, which would fail it when it runs. */
-function isStatementError(e: unknown): boolean {
+/**
+ * Errors the statement itself causes, which would fail it when it runs. For administration commands
+ * only syntax errors: what else an edition says under EXPLAIN (Community: UnsupportedAdministrationCommand
+ * for CREATE DATABASE) could not be checked against Enterprise here, so it is left to the run.
+ */
+function isStatementError(e: unknown, kind: Statement['kind']): boolean {
   const code = neo4jCode(e) ?? '';
+  if (kind === 'admin') return code === 'Neo.ClientError.Statement.SyntaxError';
   return code.startsWith('Neo.ClientError.Statement.') || code.startsWith('Neo.ClientError.Procedure.') || code.startsWith('Neo.ClientError.Schema.');
 }
 
@@ -101,13 +111,16 @@ function violationError(failing: ConstraintCheck[]): NeomigError {
     const name = c.spec.name ? `constraint ${c.spec.name} ` : 'constraint ';
     return `${c.file}:${c.line}: ${name}(${describeConstraint(c.spec)}) cannot be created: ${describeViolations(c.spec, c.violations!)}`;
   });
-  return new NeomigError('VALIDATION', `preflight: the data violates ${failing.length === 1 ? 'a constraint' : `${failing.length} constraints`} the plan creates: ${lines.join('; ')}`, {
+  const what = failing.length === 1 ? 'a constraint' : `${failing.length} constraints`;
+  return new NeomigError('VALIDATION', `preflight: the data violates ${what} the plan creates: ${lines.join('; ')}`, {
     file: first.file,
     version: first.version,
     statement: first.statement,
     line: first.line,
     preflight: true,
-    constraints: failing.map((c) => ({ version: c.version, file: c.file, line: c.line, constraint: c.spec.name, rule: describeConstraint(c.spec), violations: c.violations })),
+    constraints: failing.map((c) => ({
+      version: c.version, file: c.file, line: c.line, constraint: c.spec.name, rule: describeConstraint(c.spec), violations: c.violations,
+    })),
     hint: `Run \`neomig check\` for the details and \`neomig check --fix\` to write a migration that resolves them. ${SKIP_HINT}`,
   });
 }

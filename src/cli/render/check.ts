@@ -41,7 +41,8 @@ export function checkVerdict(result: CheckResult): string {
 }
 
 export function renderCheck(result: CheckResult, paint: Paint): string {
-  const lines = [`Checked ${plural(result.pending.length, 'pending migration')} against Neo4j ${result.server.version} (database ${result.server.database}).`];
+  const { version, database } = result.server;
+  const lines = [`Checked ${plural(result.pending.length, 'pending migration')} against Neo4j ${version} (database ${database}).`];
   if (result.constraints.length) {
     lines.push('', paint.bold('Constraints the pending migrations create'));
     for (const c of result.constraints) {
@@ -65,7 +66,9 @@ export function renderCheck(result: CheckResult, paint: Paint): string {
     }
   }
   lines.push('', `${result.ok ? paint.green('✓') : paint.red('✗')} ${checkVerdict(result)}`);
-  if (!result.ok && result.fixes.length === 0) lines.push(`${paint.cyan('hint')} \`neomig check --fix\` writes a migration pair that resolves the violations, for review.`);
+  if (!result.ok && result.fixes.length === 0) {
+    lines.push(`${paint.cyan('hint')} \`neomig check --fix\` writes a migration pair that resolves the violations, for review.`);
+  }
   return lines.join('\n');
 }
 
@@ -93,6 +96,8 @@ export function renderCheckMarkdown(result: CheckResult): string {
     }
     lines.push('');
   }
-  for (const f of result.fixes) lines.push(`Fix written: \`V${f.version}__${f.description.replace(/\s+/g, '_')}\` (up/down), runs before ${f.before}.`);
+  for (const f of result.fixes) {
+    lines.push(`Fix written: \`V${f.version}__${f.description.replace(/\s+/g, '_')}\` (up/down), runs before ${f.before}.`);
+  }
   return lines.join('\n').trimEnd();
 }

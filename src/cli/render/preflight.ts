@@ -5,7 +5,8 @@ import type { Paint } from '../output.js';
 import { plural } from './format.js';
 
 export function renderPreflight(report: PreflightReport, paint: Paint): string {
-  const lines = [`${paint.green('✓')} Preflight: ${plural(report.compiled, 'statement')} compile; ${plural(report.constraints.length, 'new constraint')} checked against the data.`];
+  const constraints = plural(report.constraints.length, 'new constraint');
+  const lines = [`${paint.green('✓')} Preflight: ${plural(report.compiled, 'statement')} compile; ${constraints} checked against the data.`];
   for (const c of report.constraints) {
     const state = c.status === 'check' ? 'holds' : c.status === 'exists' ? 'exists already'
       : c.status === 'fixed' ? `left to the fix ${c.fixedBy}, which runs first` : 'created earlier in the plan';
