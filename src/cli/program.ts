@@ -46,7 +46,8 @@ Exit codes: 0 ok or nothing to do, 1 a migration failed, 2 usage/config/migratio
             3 validation failed, 4 lock not acquired, 5 cannot connect or authenticate.
 Run neomig <command> --help for a command's options and examples.`);
 
-  for (const register of [registerCreate, registerUp, registerDown, registerStatus, registerValidate, registerBaseline, registerRepair, registerClean, registerDev, registerHash, registerSnapshot, registerRestore]) {
+  for (const register of [registerCreate, registerUp, registerDown, registerStatus, registerValidate, registerBaseline, registerRepair, registerClean, registerDev, registerHash,
+    registerSnapshot, registerRestore]) {
     register(program, state);
   }
   return program;

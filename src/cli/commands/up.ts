@@ -19,8 +19,10 @@ export function registerUp(program: Command, state: CliState): void {
     .addOption(dryRunOption())
     .addOption(new Option('--no-atomic', 'keep the migrations applied before a failure instead of reversing them (env NEOMIG_ATOMIC=false)'))
     .addOption(lockTimeoutOption())
-    .addOption(new Option(`--${flagFor('snapshot.beforeUp')}`, 'take a snapshot before the first pending migration (config snapshot.beforeUp; env NEOMIG_SNAPSHOT_BEFORE_UP)'))
-    .addOption(new Option(`--${flagFor('snapshot.restoreOnFailure')}`, 'with --snapshot: restore it when a failure cannot be reversed by the downs (config snapshot.restoreOnFailure)'));
+    .addOption(new Option(`--${flagFor('snapshot.beforeUp')}`,
+      'take a snapshot before the first pending migration (config snapshot.beforeUp; env NEOMIG_SNAPSHOT_BEFORE_UP)'))
+    .addOption(new Option(`--${flagFor('snapshot.restoreOnFailure')}`,
+      'restore that snapshot when a failure cannot be reversed by the downs; implies --snapshot (config snapshot.restoreOnFailure)'));
   for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(
