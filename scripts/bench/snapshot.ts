@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { type Server, resetDatabase } from './database.js';
@@ -78,7 +79,7 @@ async function drain(driver: Driver, cypher: string): Promise<number> {
 export async function snapshotBench(repo: string, server: Server, driver: Driver, log: (line: string) => void): Promise<string[]> {
   const n = Number(process.env['NEOMIG_BENCH_SNAPSHOT_NODES'] ?? 1_000_000);
   const rows = 3 * n;
-  const dir = mkdtempSync(path.join(repo, '.bench-snapshot-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'neomig-bench-snapshot-'));
   writeFileSync(path.join(dir, 'neomig.config.json'), JSON.stringify({ cleanEnabled: true }));
   const file = path.join(dir, 'bench.jsonl.gz');
   try {

@@ -166,8 +166,10 @@ export function requireConfirmation(config: ResolvedConfig, yes: boolean | undef
 export function requireCleanConfirmed(config: ResolvedConfig, yes: boolean | undefined, command: 'clean' | 'restore', what: string): void {
   const where = config.environment ? `environment '${config.environment}'` : 'configuration';
   if (!config.cleanEnabled) {
+    const under = config.environment ? ` under environments.${config.environment}` : '';
+    const then = `neomig ${command}${command === 'restore' ? ' <file>' : ''} --yes`;
     throw new NeomigError('CONFIG', `${command} is disabled for this ${where}`, {
-      hint: `It deletes everything in the database. To allow it, set cleanEnabled: true${config.environment ? ` under environments.${config.environment}` : ''} in the config, then run neomig ${command}${command === 'restore' ? ' <file>' : ''} --yes.`,
+      hint: `It deletes everything in the database. To allow it, set cleanEnabled: true${under} in the config, then run ${then}.`,
     });
   }
   if (!yes) {

@@ -27,7 +27,9 @@ export class UpSnapshot {
   ) {}
 
   /** Takes the snapshot when asked (option or config) and something is pending; names it in every audit event of the run. */
-  static async before(session: MigratorSession, client: Neo4jClient, history: HistoryStore, plan: Plan, options: UpOptions): Promise<UpSnapshot | undefined> {
+  static async before(
+    session: MigratorSession, client: Neo4jClient, history: HistoryStore, plan: Plan, options: UpOptions,
+  ): Promise<UpSnapshot | undefined> {
     const restoreOnFailure = options.restoreOnFailure ?? session.config.snapshot.restoreOnFailure;
     // restoring on failure needs the snapshot, so it asks for one
     const wanted = (options.snapshot ?? session.config.snapshot.beforeUp) || restoreOnFailure;
@@ -53,9 +55,10 @@ export class UpSnapshot {
   async afterFailure(result: RunResult, plan: Plan, states: MigrationState[]): Promise<string | undefined> {
     const failed = result.failed!;
     result.snapshot = this.report;
+    const because = failed.undoError ? ` (${failed.undoError})` : '';
     const why = !leftNothing(failed.partialChanges)
-      ? `${failed.version}'s changes ${failed.partialChanges === 'unknown' ? 'may remain' : 'remain'}${failed.undoError ? ` (${failed.undoError})` : ''}`
-      : failed.undoError ? `the downs could not undo the run (${failed.undoError})` : undefined;
+      ? `${failed.version}'s changes ${failed.partialChanges === 'unknown' ? 'may remain' : 'remain'}${because}`
+      : failed.undoError ? `the downs could not undo the run${because}` : undefined;
     if (!why) return undefined;
     result.snapshot.reason = why;
     const command = `neomig restore ${shellQuote(this.file)} --yes`;
@@ -70,7 +73,10 @@ export class UpSnapshot {
       const step = plan.steps.find((s) => s.version === failed.version);
       const detail = `restored snapshot ${this.file} after ${failed.version} failed and ${why}`;
       const writes = step?.migration
-        ? [this.history.failedWrite(historyEntry(step.migration), 0, 'undone', failed.neo4jCode, failed.message), this.history.auditWrite(failed.version, 'restore', detail)]
+        ? [
+          this.history.failedWrite(historyEntry(step.migration), 0, 'undone', failed.neo4jCode, failed.message),
+          this.history.auditWrite(failed.version, 'restore', detail),
+        ]
         : [];
       if (writes.length > 0) await this.history.save(writes);
     } catch (e) {

@@ -90,7 +90,8 @@ async function* textLines(file: string): AsyncGenerator<string> {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('Z_') || /unexpected end of file|incorrect header check|invalid/i.test((e as Error).message)) {
       const truncated = /unexpected end of file/i.test((e as Error).message);
-      throw damaged(file, truncated ? 'is truncated (its compressed stream ends early)' : `is not a readable snapshot (gzip: ${(e as Error).message})`);
+      const problem = truncated ? 'is truncated (its compressed stream ends early)' : `is not a readable snapshot (gzip: ${(e as Error).message})`;
+      throw damaged(file, problem);
     }
     throw e;
   } finally {

@@ -133,9 +133,11 @@ export function parseLine(file: string, text: string, lineNo: number): Record<st
 export function checkTrailer(file: string, trailer: SnapshotTrailer | undefined, read: SnapshotTrailer): void {
   if (!trailer) throw damaged(file, 'is truncated (it ends before its trailer: the snapshot did not finish, or the file was cut short)');
   if (trailer.checksum !== read.checksum) {
-    throw damaged(file, `does not match its checksum (recorded ${trailer.checksum.slice(0, 19)}…, content ${read.checksum.slice(0, 19)}…): it was altered`);
+    const [recorded, content] = [trailer.checksum.slice(0, 19), read.checksum.slice(0, 19)];
+    throw damaged(file, `does not match its checksum (recorded ${recorded}…, content ${content}…): it was altered`);
   }
   if (trailer.nodes !== read.nodes || trailer.relationships !== read.relationships || trailer.schema !== read.schema) {
-    throw damaged(file, `holds ${read.nodes} nodes, ${read.relationships} relationships and ${read.schema} schema items where its trailer says ${trailer.nodes}, ${trailer.relationships} and ${trailer.schema}`);
+    const holds = `${read.nodes} nodes, ${read.relationships} relationships and ${read.schema} schema items`;
+    throw damaged(file, `holds ${holds} where its trailer says ${trailer.nodes}, ${trailer.relationships} and ${trailer.schema}`);
   }
 }

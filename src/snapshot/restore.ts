@@ -36,7 +36,8 @@ export async function emptyDatabase(client: Neo4jClient, lockLabel: string): Pro
   const session = client.session();
   let nodesDeleted = 0;
   try {
-    const result = await client.implicit(session, `MATCH (n) WHERE NOT n:${label(lockLabel)} CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`);
+    const cypher = `MATCH (n) WHERE NOT n:${label(lockLabel)} CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`;
+    const result = await client.implicit(session, cypher);
     nodesDeleted = result.summary.counters.updates().nodesDeleted;
   } finally {
     await session.close();
@@ -44,7 +45,8 @@ export async function emptyDatabase(client: Neo4jClient, lockLabel: string): Pro
   const constraints = (await client.rows("SHOW CONSTRAINTS YIELD name WHERE NOT name STARTS WITH 'neomig_' RETURN name", {}, 'read'))
     .map((r) => String(r['name']));
   const indexes = (await client.rows(
-    "SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL AND NOT name STARTS WITH 'neomig_' RETURN name",
+    `SHOW INDEXES YIELD name, type, owningConstraint
+     WHERE type <> 'LOOKUP' AND owningConstraint IS NULL AND NOT name STARTS WITH 'neomig_' RETURN name`,
     {}, 'read',
   )).map((r) => String(r['name']));
   for (const name of constraints) await client.query(`DROP CONSTRAINT ${quote(name)} IF EXISTS`);

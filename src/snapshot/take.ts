@@ -45,12 +45,15 @@ export async function takeSnapshot(client: Neo4jClient, reader: LosslessReader, 
       RETURN i AS id, labels(n) AS l, properties(n) AS p`;
     const rels = `UNWIND range($lo, $hi) AS i MATCH (a)-[r]->(b) WHERE id(r) = i
       RETURN i AS id, id(a) AS a, id(b) AS b, type(r) AS t, properties(r) AS p`;
-    const toNode = (r: Record<string, unknown>): NodeLine => ({ n: num(r['id']), l: r['l'] as string[], p: encodeProperties(r['p'] as Record<string, unknown>) });
+    const props = (r: Record<string, unknown>) => encodeProperties(r['p'] as Record<string, unknown>);
+    const toNode = (r: Record<string, unknown>): NodeLine => ({ n: num(r['id']), l: r['l'] as string[], p: props(r) });
     const toRel = (r: Record<string, unknown>): RelationshipLine => ({
-      r: num(r['id']), a: num(r['a']), b: num(r['b']), t: String(r['t']), p: encodeProperties(r['p'] as Record<string, unknown>),
+      r: num(r['id']), a: num(r['a']), b: num(r['b']), t: String(r['t']), p: props(r),
     });
-    await copy(reader, writer, nodes, num(sizes?.['maxNode'] ?? -1), batch, toNode, new Progress('snapshot', 'nodes', num(sizes?.['nodes'] ?? 0), options.progress));
-    await copy(reader, writer, rels, num(sizes?.['maxRel'] ?? -1), batch, toRel, new Progress('snapshot', 'relationships', num(sizes?.['rels'] ?? 0), options.progress));
+    const size = (key: string, none: number) => num(sizes?.[key] ?? none);
+    const progress = (what: string, total: number) => new Progress('snapshot', what, total, options.progress);
+    await copy(reader, writer, nodes, size('maxNode', -1), batch, toNode, progress('nodes', size('nodes', 0)));
+    await copy(reader, writer, rels, size('maxRel', -1), batch, toRel, progress('relationships', size('rels', 0)));
     return await writer.finish();
   } catch (e) {
     await writer.abort();

@@ -72,7 +72,11 @@ export function decodeValue(v: Encoded): unknown {
     case 'b':
       return new Int8Array(Buffer.from(raw as string, 'base64'));
     case 'DT':
-      return new t.DateTime(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, (a[7] ?? undefined) as number | undefined, (a[8] ?? undefined) as unknown as string | undefined);
+    {
+      const offset = (a[7] ?? undefined) as number | undefined;
+      const zone = (a[8] ?? undefined) as unknown as string | undefined;
+      return new t.DateTime(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, offset, zone);
+    }
     case 'LDT':
       return new t.LocalDateTime(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
     case 'D':

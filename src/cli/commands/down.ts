@@ -23,7 +23,9 @@ export function registerDown(program: Command, state: CliState): void {
     .addOption(new Option('--to <version>', 'reverse down to this version, which stays applied (also: current, latest, next)').conflicts(['steps', 'all', 'before']))
     .addOption(targetOption('reverse down to this version, which stays applied').conflicts(['steps', 'all', 'before']))
     .addOption(new Option('--steps <n>', 'reverse this many migrations').argParser(positiveInteger).conflicts(['all', 'before']))
-    .addOption(new Option('--before <time>', 'reverse every migration applied after this time: ISO 8601 (UTC unless an offset is given) or a time ago (2h, 30m, 1d)').conflicts(['all']))
+    .addOption(new Option('--before <time>',
+      'reverse every migration applied after this time: ISO 8601 (UTC unless an offset is given) or a time ago (2h, 30m, 1d)')
+      .conflicts(['all']))
     .addOption(new Option('--all', 'reverse every applied migration'))
     .addOption(dryRunOption('print which migrations would be reversed, with every down statement; change nothing'))
     .addOption(yesOption('reversing migrations on a protected environment'))

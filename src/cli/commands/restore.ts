@@ -27,7 +27,9 @@ export function registerRestore(program: Command, state: CliState): void {
     .action(action<RestoreCliOptions>('restore', state, async (ctx) => {
       const file = path.resolve(ctx.io.cwd, String(ctx.args[0]));
       const config = await ctx.config();
-      if (!ctx.options.dryRun) requireCleanConfirmed(config, ctx.options.yes, 'restore', 'restore deletes all data, constraints and indexes, then loads the snapshot');
+      if (!ctx.options.dryRun) {
+        requireCleanConfirmed(config, ctx.options.yes, 'restore', 'restore deletes all data, constraints and indexes, then loads the snapshot');
+      }
       const migrator = await ctx.migrator();
       const result = await migrator.restore(file, { dryRun: ctx.options.dryRun === true });
       const m = result.manifest;
@@ -41,7 +43,8 @@ export function registerRestore(program: Command, state: CliState): void {
       } else {
         const l = result.loaded!;
         const rate = l.elapsedMs > 0 ? ((l.nodes + l.relationships) * 1000) / l.elapsedMs : 0;
-        ctx.output.print(`${p.green('✓')} Restored ${what} from ${path.basename(file)} (${taken}) in ${formatDuration(l.elapsedMs)} (${formatRate(rate)}).`);
+        const took = `${formatDuration(l.elapsedMs)} (${formatRate(rate)})`;
+        ctx.output.print(`${p.green('✓')} Restored ${what} from ${path.basename(file)} (${taken}) in ${took}.`);
       }
       return { result: { ...result } };
     }));

@@ -16,7 +16,8 @@ export function registerSnapshot(program: Command, state: CliState): void {
   const cmd = program
     .command('snapshot [file]')
     .description('write every node, relationship, constraint and index (and neomig\'s history) to one compressed, checksummed file')
-    .addOption(new Option('-o, --out <file>', 'the file to write (same as [file]; default: snapshots/<database>-<UTC time>.jsonl.gz, folder from config snapshot.dir)'))
+    .addOption(new Option('-o, --out <file>',
+      'the file to write (same as [file]; default: snapshots/<database>-<UTC time>.jsonl.gz, folder from config snapshot.dir)'))
     .addOption(lockTimeoutOption());
   addCommonOptions(cmd)
     .addHelpText('after', examples(

@@ -24,8 +24,10 @@ export function registerUp(program: Command, state: CliState): void {
     .addOption(new Option('--no-preflight', 'skip compiling every planned statement (EXPLAIN) and checking new constraints against the data first (env NEOMIG_PREFLIGHT=false)'))
     .addOption(lockTimeoutOption())
     .addOption(noFingerprintsOption())
-    .addOption(new Option(`--${flagFor('snapshot.beforeUp')}`, 'take a snapshot before the first pending migration (config snapshot.beforeUp; env NEOMIG_SNAPSHOT_BEFORE_UP)'))
-    .addOption(new Option(`--${flagFor('snapshot.restoreOnFailure')}`, 'with --snapshot: restore it when a failure cannot be reversed by the downs (config snapshot.restoreOnFailure)'));
+    .addOption(new Option(`--${flagFor('snapshot.beforeUp')}`,
+      'take a snapshot before the first pending migration (config snapshot.beforeUp; env NEOMIG_SNAPSHOT_BEFORE_UP)'))
+    .addOption(new Option(`--${flagFor('snapshot.restoreOnFailure')}`,
+      'restore that snapshot when a failure cannot be reversed by the downs; implies --snapshot (config snapshot.restoreOnFailure)'));
   for (const option of trustOptions()) cmd.addOption(option);
   addCommonOptions(cmd)
     .addHelpText('after', examples(

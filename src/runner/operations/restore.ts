@@ -28,7 +28,8 @@ export function assertRestoreAllowed(session: MigratorSession): void {
   if (session.config.cleanEnabled) return;
   const where = session.config.environment ? `environment '${session.config.environment}'` : 'configuration';
   throw new NeomigError('CONFIG', `restore is disabled for this ${where}: it deletes everything in the database first, like clean`, {
-    hint: `To allow it, set cleanEnabled: true${session.config.environment ? ` under environments.${session.config.environment}` : ''} in the config, then run neomig restore <file> --yes.`,
+    hint: `To allow it, set cleanEnabled: true${session.config.environment ? ` under environments.${session.config.environment}` : ''} in the config,`
+      + ' then run neomig restore <file> --yes.',
   });
 }
 

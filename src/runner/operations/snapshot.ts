@@ -30,7 +30,9 @@ export async function snapshot(session: MigratorSession, options: SnapshotOption
 }
 
 /** The snapshot itself, for a caller that holds the lock already (up --snapshot). */
-export async function snapshotWith(session: MigratorSession, client: Neo4jClient, history: HistoryStore, options: SnapshotOptions = {}): Promise<SnapshotResult> {
+export async function snapshotWith(
+  session: MigratorSession, client: Neo4jClient, history: HistoryStore, options: SnapshotOptions = {},
+): Promise<SnapshotResult> {
   const { config, events } = session;
   const started = performance.now();
   const createdAt = new Date();
