@@ -66,7 +66,10 @@ export class StepRunner {
     const started = performance.now();
     let after: Fingerprint | undefined;
     const writes = (counters: Counters) => {
-      const record = { changes: before && after ? diffFingerprints(before, after) : undefined, statementCounters: groups ? statements.counters : undefined };
+      const record = {
+        changes: before && after ? diffFingerprints(before, after) : undefined,
+        statementCounters: groups ? statements.counters : undefined,
+      };
       return this.recordWrites(entry, performance.now() - started, counters, next, record);
     };
     let committed = false;
@@ -153,7 +156,13 @@ export class StepRunner {
   }
 
   /** This migration's applied record, and the start record of the next one if it will need one. */
-  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined, record: StepRecord): HistoryWrite[] {
+  private recordWrites(
+    entry: HistoryEntry,
+    elapsedMs: number,
+    counters: Counters,
+    next: LocalMigration | undefined,
+    record: StepRecord,
+  ): HistoryWrite[] {
     const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters, record)];
     if (next && next.version !== entry.version && needsStartRecord(next) && !this.history.hasStarted(next.version)) {
       writes.push(this.history.startWrite(historyEntry(next)));
