@@ -41,7 +41,8 @@ export function parseChangeSet(text: string | null): ChangeSet | null {
 /** What moved from `before` to `after`: only counts that changed, schema items added or dropped. */
 export function diffFingerprints(before: Fingerprint, after: Fingerprint): ChangeSet {
   const { added, dropped } = schemaDelta(before.schema, after.schema);
-  return { labels: countDelta(before.labels, after.labels), types: countDelta(before.types, after.types), schemaAdded: added, schemaDropped: dropped };
+  const [labels, types] = [countDelta(before.labels, after.labels), countDelta(before.types, after.types)];
+  return { labels, types, schemaAdded: added, schemaDropped: dropped };
 }
 
 function countDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
@@ -75,7 +76,7 @@ export function summarizeChanges(c: ChangeSet): string {
     (['constraint', 'index'] as const)
       .map((kind) => [kind, items.filter((i) => i.kind === kind).length] as const)
       .filter(([, n]) => n > 0)
-      .map(([kind, n]) => `${sign}${n} ${kind === 'index' ? (n === 1 ? 'index' : 'indexes') : n === 1 ? 'constraint' : 'constraints'}`);
+      .map(([kind, n]) => `${sign}${n} ${n === 1 ? kind : kind === 'index' ? 'indexes' : 'constraints'}`);
   return [
     ...Object.entries(c.labels).map(([l, n]) => `${signed(n)} :${l}`),
     ...Object.entries(c.types).map(([t, n]) => `${signed(n)} [:${t}]`),

@@ -49,7 +49,9 @@ export class Fingerprinter {
    *  next step's before. `countsOf`: a state whose counts still hold (the step ran schema statements
    *  only, which create and delete no node): the count query is not sent. */
   async read(countsOf?: Fingerprint): Promise<Fingerprint> {
-    const counts = countsOf ? { labels: countsOf.labels, types: countsOf.types } : await this.counts((cypher) => this.client.rows(cypher, {}, 'read'));
+    const counts = countsOf
+      ? { labels: countsOf.labels, types: countsOf.types }
+      : await this.counts((cypher) => this.client.rows(cypher, {}, 'read'));
     const fingerprint = { ...counts, schema: await this.currentSchema() };
     this.last = fingerprint;
     return fingerprint;

@@ -166,8 +166,9 @@ export class HistoryStore {
     const changes = record.changes ? JSON.stringify(record.changes) : null;
     const statementCounters = record.statementCounters ? JSON.stringify(record.statementCounters) : null;
     const outcome = {
-      status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs, counters: JSON.stringify(counters),
-      changes, downChanges: null, statementCounters, checkpoint: record.checkpoint ? encodeCheckpoint(record.checkpoint) : null,
+      status: 'applied', partialChanges: null, errorCode: null, errorMessage: null, executionTimeMs: durationMs,
+      counters: JSON.stringify(counters), changes, downChanges: null, statementCounters,
+      checkpoint: record.checkpoint ? encodeCheckpoint(record.checkpoint) : null,
     };
     return this.entryWriteFor(entry, outcome, { action: 'up', durationMs, changes });
   }
@@ -209,7 +210,8 @@ export class HistoryStore {
 
   rolledBackWrite(version: string, durationMs: number, detail?: string, downChanges?: ChangeSet): HistoryWrite {
     const changes = downChanges ? JSON.stringify(downChanges) : null;
-    return this.write(version, { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs, downChanges: changes }, { action: 'down', durationMs, detail, changes }, false);
+    const props = { status: 'rolled_back', partialChanges: null, executionTimeMs: durationMs, downChanges: changes };
+    return this.write(version, props, { action: 'down', durationMs, detail, changes }, false);
   }
 
   /** How far the version's ctx.batch() jobs got: written in each batch's own transaction, no audit event. */

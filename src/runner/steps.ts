@@ -164,7 +164,13 @@ export class StepRunner {
   }
 
   /** This migration's applied record, and the start record of the next one if it will need one. */
-  private recordWrites(entry: HistoryEntry, elapsedMs: number, counters: Counters, next: LocalMigration | undefined, record: StepRecord): HistoryWrite[] {
+  private recordWrites(
+    entry: HistoryEntry,
+    elapsedMs: number,
+    counters: Counters,
+    next: LocalMigration | undefined,
+    record: StepRecord,
+  ): HistoryWrite[] {
     const writes = [this.history.appliedWrite(entry, Math.round(elapsedMs), counters, record)];
     if (next && next.version !== entry.version && needsStartRecord(next) && !this.history.hasStarted(next.version)) {
       writes.push(this.history.startWrite(historyEntry(next)));

@@ -16,7 +16,11 @@ export function registerVerify(program: Command, state: CliState): void {
     .command('verify')
     .argument('[versions...]', 'versions to verify (default: every migration pending on the target)')
     .description('apply, reverse and re-apply migrations on a disposable database; report every down that leaves something behind (exit 3)')
-    .option('--target-uri <uri>', 'a throwaway Neo4j to run on (env NEOMIG_TARGET_URI; credentials: the configured ones, or NEOMIG_TARGET_USERNAME / NEOMIG_TARGET_PASSWORD)')
+    .option(
+      '--target-uri <uri>',
+      'a throwaway Neo4j to run on (env NEOMIG_TARGET_URI; credentials: the configured ones, or ' +
+        'NEOMIG_TARGET_USERNAME / NEOMIG_TARGET_PASSWORD)',
+    )
     .option('--target-database <name>', 'database on the target (default: its default database)');
   addCommonOptions(cmd)
     .addHelpText('after', `

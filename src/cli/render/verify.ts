@@ -23,7 +23,8 @@ export function renderVerify(r: VerifyResult, paint: Paint): string {
     lines.push('Nothing to verify: no migration is pending on the target.');
     return lines.join('\n');
   }
-  const color = (o: VerifyOutcome, text: string) => (o === 'reversible' ? paint.green(text) : o === 'irreversible' ? paint.gray(text) : paint.red(text));
+  const color = (o: VerifyOutcome, text: string) =>
+    o === 'reversible' ? paint.green(text) : o === 'irreversible' ? paint.gray(text) : paint.red(text);
   const rows = r.migrations.map((m) => [
     m.version,
     m.description,
@@ -39,6 +40,9 @@ export function renderVerify(r: VerifyResult, paint: Paint): string {
     for (const l of m.leftBehind ? describeLeftBehind(m.leftBehind) : []) lines.push(`  ${l}`);
   }
   const failed = r.migrations.filter((m) => m.outcome !== 'reversible' && m.outcome !== 'irreversible').length;
-  lines.push('', failed ? paint.red(`${plural(failed, 'migration')} cannot be reversed cleanly.`) : paint.green(`${plural(r.migrations.length, 'migration')} verified: every down returns the graph to where it was.`));
+  const verdict = failed
+    ? paint.red(`${plural(failed, 'migration')} cannot be reversed cleanly.`)
+    : paint.green(`${plural(r.migrations.length, 'migration')} verified: every down returns the graph to where it was.`);
+  lines.push('', verdict);
   return lines.join('\n');
 }

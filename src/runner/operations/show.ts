@@ -56,7 +56,9 @@ export async function show(session: MigratorSession, raw: string): Promise<ShowR
     const known = states.map((s) => s.version);
     throw new NeomigError('USAGE', `${version}: no such migration, neither in ${session.config.migrationsDir} nor in the history`, {
       version,
-      hint: known.length ? `Known versions: ${known.slice(-10).join(', ')}${known.length > 10 ? ' …' : ''}. neomig status lists them all.` : 'There are no migrations yet: neomig create <description> writes one.',
+      hint: known.length
+        ? `Known versions: ${known.slice(-10).join(', ')}${known.length > 10 ? ' …' : ''}. neomig status lists them all.`
+        : 'There are no migrations yet: neomig create <description> writes one.',
     });
   }
   const m = state.local;
@@ -77,7 +79,10 @@ export async function show(session: MigratorSession, raw: string): Promise<ShowR
     counters: a ? a.counters : null,
     statements:
       m?.up.kind === 'cypher'
-        ? m.up.statements.map((s) => ({ index: s.index, line: s.line, kind: s.kind, text: s.text, counters: inEffect ? (recorded.get(s.index) ?? null) : null }))
+        ? m.up.statements.map((s) => {
+            const counters = inEffect ? (recorded.get(s.index) ?? null) : null;
+            return { index: s.index, line: s.line, kind: s.kind, text: s.text, counters };
+          })
         : [],
     validate: (m?.meta.validate ?? []).map((query) => ({ query, result: inEffect ? 'passed' : 'not run' })),
     changes: a?.changes ?? null,

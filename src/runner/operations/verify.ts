@@ -73,10 +73,13 @@ function targetSession(session: MigratorSession, target: VerifyTarget | undefine
   if (!target) {
     if (config.disposable) return session.config.fingerprints ? session : new MigratorSession({ ...config, fingerprints: true });
     throw new NeomigError('USAGE', `neomig verify runs migrations up and down, and ${where(config)} is not marked disposable`, {
-      hint: 'Give a throwaway database with --target-uri bolt://host:7687 (same credentials unless NEOMIG_TARGET_USERNAME/NEOMIG_TARGET_PASSWORD are set), or set `disposable: true` for a scratch environment in the config.',
+      hint:
+        'Give a throwaway database with --target-uri bolt://host:7687 (same credentials unless NEOMIG_TARGET_USERNAME/' +
+        'NEOMIG_TARGET_PASSWORD are set), or set `disposable: true` for a scratch environment in the config.',
     });
   }
-  const same = sameUri(target.uri, config.connection.uri) && (target.database ?? config.connection.database) === config.connection.database;
+  const sameDatabase = (target.database ?? config.connection.database) === config.connection.database;
+  const same = sameUri(target.uri, config.connection.uri) && sameDatabase;
   if (same && !config.disposable) {
     throw new NeomigError('USAGE', `--target-uri ${target.uri} is the configured database, which is not marked disposable`, {
       hint: 'Give another server (a throwaway one) as --target-uri, or set `disposable: true` for this environment.',
@@ -99,7 +102,9 @@ async function verifyOn(session: MigratorSession, requested: string[]): Promise<
   const client = await session.connect();
   const states = reconcile(local, await session.historyOf(client).readAll());
   const byVersion = new Map(local.map((m) => [m.version, m]));
-  const chosen = requested.length ? requested.map((raw) => localVersion(raw, byVersion)) : states.filter((s) => s.status === 'pending' && s.local).map((s) => s.version);
+  const chosen = requested.length
+    ? requested.map((raw) => localVersion(raw, byVersion))
+    : states.filter((s) => s.status === 'pending' && s.local).map((s) => s.version);
   const versions = [...new Set(chosen)].sort(compareVersions);
   const current = currentVersion(states);
   for (const v of versions) {
@@ -170,7 +175,13 @@ async function verifyOne(session: MigratorSession, fingerprints: Fingerprinter, 
   return row(m, isEmptyChangeSet(leftBehind) ? 'reversible' : 'leaves_changes', upChanges, leftBehind);
 }
 
-function row(m: LocalMigration, outcome: VerifyOutcome, upChanges: ChangeSet | null, leftBehind: ChangeSet | null, error?: string): VerifiedMigration {
+function row(
+  m: LocalMigration,
+  outcome: VerifyOutcome,
+  upChanges: ChangeSet | null,
+  leftBehind: ChangeSet | null,
+  error?: string,
+): VerifiedMigration {
   return { version: m.version, description: m.description, outcome, upChanges, leftBehind, ...(error ? { error } : {}) };
 }
 
