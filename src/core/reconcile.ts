@@ -1,3 +1,4 @@
+import { entryStatus } from './entry-status.js';
 import { isRepeatableKey, reconcileRepeatables } from './repeatable.js';
 import type { AppliedMigration, LocalMigration, MigrationState, MigrationStatus } from './types.js';
 import { compareVersions, maxVersion } from './version.js';
@@ -50,20 +51,7 @@ function statusOf(
   applied: AppliedMigration | undefined,
   baseline: string | null,
 ): MigrationStatus {
-  if (applied) {
-    switch (applied.status) {
-      case 'applied':
-        return 'applied';
-      case 'baseline':
-        return 'baseline';
-      case 'failed':
-        return 'failed';
-      case 'rolled_back':
-        return local ? 'pending' : 'rolled_back';
-      case 'skipped':
-        return 'skipped';
-    }
-  }
+  if (applied) return entryStatus(local, applied);
   if (baseline !== null && compareVersions(version, baseline) < 0) return 'below_baseline';
   return 'pending';
 }

@@ -9,6 +9,7 @@
  * `pending` before its first run or after `down --all` reversed it.
  */
 import type { AppliedMigration, LocalMigration, MigrationState, MigrationStatus } from './types.js';
+import { entryStatus } from './entry-status.js';
 
 export const REPEATABLE_PREFIX = 'R__';
 
@@ -47,18 +48,8 @@ export function reconcileRepeatables(local: LocalMigration[], applied: AppliedMi
 
 function statusOf(local: LocalMigration | undefined, applied: AppliedMigration | undefined, changed: boolean): MigrationStatus {
   if (!applied) return 'pending';
-  switch (applied.status) {
-    case 'applied':
-    case 'baseline':
-      return changed ? 'outdated' : 'applied';
-    case 'failed':
-      return 'failed';
-    case 'rolled_back':
-      return local ? 'pending' : 'rolled_back';
-    case 'skipped':
-      // an `assume` did not hold when it last came up: evaluated again on the next run
-      return 'skipped';
-  }
+  const status = entryStatus(local, applied);
+  return status === 'applied' || status === 'baseline' ? (changed ? 'outdated' : 'applied') : status;
 }
 
 /** Repeatables `up` runs: new ones, changed ones, and failures that left nothing behind. */

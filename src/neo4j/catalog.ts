@@ -29,43 +29,37 @@ function strings(value: unknown): string[] {
  * filter them.
  */
 export async function readSchema(client: Neo4jClient): Promise<SchemaItem[]> {
-  const constraints = await client.rows('SHOW CONSTRAINTS YIELD *', {}, 'read');
-  const indexes = await client.rows('SHOW INDEXES YIELD *', {}, 'read');
-  const out: SchemaItem[] = [];
+  // both SHOWs in one round trip: fingerprints read the schema after every schema migration
+  const [constraints = [], indexes = []] = await client.together(
+    [{ cypher: 'SHOW CONSTRAINTS YIELD *', params: {} }, { cypher: 'SHOW INDEXES YIELD *', params: {} }],
+    'read',
+  );
   const backing = new Map<string, Record<string, unknown>>();
   for (const i of indexes) if (i['owningConstraint'] != null) backing.set(String(i['owningConstraint']), i);
+  const out: SchemaItem[] = [];
   for (const c of constraints) {
-    const name = String(c['name']);
-    if (name.startsWith('neomig_')) continue;
-    const index = backing.get(name);
-    out.push({
-      kind: 'constraint',
-      name,
-      type: String(c['type']),
-      entityType: c['entityType'] === 'RELATIONSHIP' ? 'RELATIONSHIP' : 'NODE',
-      labelsOrTypes: strings(c['labelsOrTypes']),
-      properties: strings(c['properties']),
-      propertyType: c['propertyType'] == null ? null : String(c['propertyType']),
-      options: index ? (plain(index['options']) as Record<string, unknown>) : null,
-      createStatement: c['createStatement'] == null ? null : String(c['createStatement']),
-    });
+    const index = backing.get(String(c['name']));
+    out.push(schemaItem('constraint', c, index ? (plain(index['options']) as Record<string, unknown>) : null));
   }
   for (const i of indexes) {
-    const name = String(i['name']);
-    if (name.startsWith('neomig_') || i['owningConstraint'] != null) continue;
-    out.push({
-      kind: 'index',
-      name,
-      type: String(i['type']),
-      entityType: i['entityType'] === 'RELATIONSHIP' ? 'RELATIONSHIP' : 'NODE',
-      labelsOrTypes: strings(i['labelsOrTypes']),
-      properties: strings(i['properties']),
-      propertyType: null,
-      options: plain(i['options']) as Record<string, unknown> | null,
-      createStatement: i['createStatement'] == null ? null : String(i['createStatement']),
-    });
+    if (i['owningConstraint'] == null) out.push(schemaItem('index', i, plain(i['options']) as Record<string, unknown> | null));
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.filter((item) => !item.name.startsWith('neomig_')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** One row of SHOW CONSTRAINTS or SHOW INDEXES as a SchemaItem (`options`: the index's, if any). */
+function schemaItem(kind: SchemaItem['kind'], row: Record<string, unknown>, options: Record<string, unknown> | null): SchemaItem {
+  return {
+    kind,
+    name: String(row['name']),
+    type: String(row['type']),
+    entityType: row['entityType'] === 'RELATIONSHIP' ? 'RELATIONSHIP' : 'NODE',
+    labelsOrTypes: strings(row['labelsOrTypes']),
+    properties: strings(row['properties']),
+    propertyType: kind === 'constraint' && row['propertyType'] != null ? String(row['propertyType']) : null,
+    options,
+    createStatement: row['createStatement'] == null ? null : String(row['createStatement']),
+  };
 }
 
 /** Deletes every node and relationship in batches, then every constraint and index (LOOKUP ones stay). */
