@@ -43,7 +43,9 @@ export function schemaKey(item: SchemaItem): string {
 
 /** Items of `after` missing from `before` (added) and of `before` missing from `after` (dropped), by name and definition. */
 export function schemaDelta(before: SchemaItem[], after: SchemaItem[]): { added: SchemaItem[]; dropped: SchemaItem[] } {
-  const id = (i: SchemaItem) => `${i.name}\u0000${schemaKey(i)}`;
+  // types under their Cypher 5 names: an item told from its statement (core/schema-step.ts) and the same
+  // item read from a server speaking Cypher 25 are one item
+  const id = (i: SchemaItem) => `${i.name}\u0000${schemaKey({ ...i, type: canonicalType(i.type) })}`;
   const had = new Set(before.map(id));
   const has = new Set(after.map(id));
   return { added: after.filter((i) => !had.has(id(i))), dropped: before.filter((i) => !has.has(id(i))) };

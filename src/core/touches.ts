@@ -69,3 +69,30 @@ function namesIn(original: string, masked: string): string[] {
   }
   return names;
 }
+
+/** Labels and relationship types, by name. */
+export interface NamedEntities {
+  labels: string[];
+  types: string[];
+}
+
+// `CALL db.x()`, `CALL apoc.create.node(…)`: a procedure may create any label; `CALL {` and `CALL (x) {` are subqueries
+const PROCEDURE_CALL = /\bCALL\s+(?![({\s])/i;
+// `:$(expr)`, `:$any(…)`, `:$all(…)`: a label or type named at run time
+const DYNAMIC = /:\s*\$\s*(?:any|all)?\s*\(/i;
+
+/**
+ * Every label and relationship type that statements could give the graph, when their text names them
+ * all; null when one names them at run time or calls a procedure. Fingerprints count these instead of
+ * asking the server which labels are in use after every migration.
+ */
+export function namedEntities(texts: string[]): NamedEntities | null {
+  const labels = new Set<string>();
+  const types = new Set<string>();
+  for (const text of texts) {
+    const masked = maskCypher(text);
+    if (PROCEDURE_CALL.test(masked) || DYNAMIC.test(masked)) return null;
+    for (const t of touchesOf(text)) (t.entity === 'node' ? labels : types).add(t.name);
+  }
+  return { labels: [...labels].sort(), types: [...types].sort() };
+}

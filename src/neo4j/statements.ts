@@ -1,7 +1,7 @@
 import { NeomigError } from '../errors.js';
 import type { Statement, TransactionGroup } from '../core/types.js';
 import type { Counters, MigratorEvent } from '../core/vocabulary.js';
-import { type CountingTransaction, type Neo4jClient, type Row, addCounters, countersOf, rowsOf } from './client.js';
+import { type CountingTransaction, type Neo4jClient, type TransactionRun, addCounters, countersOf, rowsOf } from './client.js';
 import { filePosition, shortenExpected, withoutPosition } from '../core/position.js';
 import { errorMessage, neo4jCode, neo4jPosition } from './errors.js';
 
@@ -12,7 +12,10 @@ export interface StepContext {
   timeoutMs?: number;
   emit: (event: MigratorEvent) => void;
   /** work to run inside the script's only transaction, after its statements and before the commit */
-  inTransaction?: (run: (cypher: string, params?: Record<string, unknown>) => Promise<Row[]>, counters: Counters) => Promise<void>;
+  inTransaction?: (run: TransactionRun, counters: Counters) => Promise<void>;
+  /** with inTransaction: queries sent right behind the script's last statement, in its round trip
+   *  (they see its writes but must not need its result); inTransaction awaits what they return */
+  alongside?: (run: TransactionRun) => void;
 }
 
 /** A statement failed; `committed` says whether earlier groups of the same script had committed. */
@@ -55,12 +58,17 @@ export async function runGroups(client: Neo4jClient, groups: TransactionGroup[],
         }
       } else {
         const tx = await client.begin(session, ctx.timeoutMs);
+        const run: TransactionRun = async (cypher, params) => rowsOf(await tx.run(cypher, params));
         try {
-          for (const statement of group.statements) {
-            addCounters(counters, await runOne(ctx, statement, total, committed, async () => countersOf(await tx.run(statement.text))));
-          }
-          if (ctx.inTransaction) await ctx.inTransaction(async (cypher, params) => rowsOf(await tx.run(cypher, params)), counters);
           const last = group.statements.at(-1);
+          for (const statement of group.statements) {
+            addCounters(counters, await runOne(ctx, statement, total, committed, async () => {
+              const result = tx.run(statement.text);
+              if (statement === last && ctx.inTransaction) ctx.alongside?.(run);
+              return countersOf(await result);
+            }));
+          }
+          if (ctx.inTransaction) await ctx.inTransaction(run, counters);
           if (last) await commit(tx, ctx, last, committed);
           else await tx.commit();
         } catch (e) {

@@ -8,6 +8,8 @@ import { type Neo4jClient, type TransactionRun, rowsOf } from '../neo4j/client.j
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
 import { type Fingerprint, diffFingerprints } from '../core/fingerprint.js';
 import type { Fingerprinter } from '../neo4j/fingerprint.js';
+import type { RanStatement } from '../core/schema-step.js';
+import { namedEntities } from '../core/touches.js';
 import type { HistoryEntry, HistoryStore, HistoryWrite, StepRecord } from '../neo4j/history.js';
 import { StatementFailure, runGroups } from '../neo4j/statements.js';
 import { TsStepTransactions } from '../neo4j/ts-step.js';
@@ -82,10 +84,18 @@ export class StepRunner {
     };
     let committed = false;
     let confirm: (() => void) | undefined;
+    // the counts go out with the last statement (one round trip less per migration); a failed
+    // statement fails them too, and the statement's error is the one reported
+    let counting: Promise<Fingerprint> | undefined;
+    const alongside = (run: TransactionRun) => {
+      if (!fp || !before || !groups) return;
+      counting = fp.inTransaction(run, before, namedEntities(groups.flatMap((g) => g.statements.map((s) => s.text))));
+      counting.catch(() => undefined);
+    };
     // in the one transaction: the validate queries read its writes, the counts see them, then the record joins them
     const bookkeeping = async (run: TransactionRun, counters: Counters) => {
       await this.validate(m, run);
-      if (fp && before) after = await fp.inTransaction(run, before);
+      if (fp && before) after = await (counting ?? fp.inTransaction(run, before));
       confirm = await this.history.save(writes(counters), run);
     };
     try {
@@ -100,6 +110,7 @@ export class StepRunner {
             timeoutMs: m.meta.timeoutMs,
             emit: statements.emit,
             inTransaction: atomic ? bookkeeping : undefined,
+            alongside,
           });
         } catch (e) {
           committed = !atomic && (e instanceof StatementFailure ? e.committed : true);
@@ -120,7 +131,7 @@ export class StepRunner {
       } else {
         committed = true;
         await this.validate(m);
-        if (fp) after = await fp.read(groups && onlySchema(groups) ? before : undefined);
+        if (fp) after = groups && onlySchema(groups) ? await fp.afterSchema(before!, ranStatements(groups, statements)) : await fp.read();
         await this.history.save(writes(counters));
       }
       const elapsedMs = performance.now() - started;
@@ -192,28 +203,29 @@ export class StepRunner {
     this.events.emit({ type: 'migration:start', direction: 'down', version, description, file: source.file, reason });
     const started = performance.now();
     let counters: Counters;
-    let schemaOnly: boolean;
+    let schemaRan: RanStatement[] | undefined;
     try {
-      ({ counters, schemaOnly } = await this.runDown(version, source, checkpoint));
+      ({ counters, schemaRan } = await this.runDown(version, source, checkpoint));
     } catch (e) {
       fp?.forget();
       throw e;
     }
     const elapsedMs = performance.now() - started;
     this.events.emit({ type: 'migration:done', direction: 'down', version, elapsedMs, counters });
-    const changes = fp && before ? diffFingerprints(before, await fp.read(schemaOnly ? before : undefined)) : undefined;
+    const changes = fp && before ? diffFingerprints(before, schemaRan ? await fp.afterSchema(before, schemaRan) : await fp.read()) : undefined;
     return { version, description, direction: 'down', file: source.file, elapsedMs, counters, ...(changes ? { changes } : {}) };
   }
 
-  /** Runs a down's statements; `schemaOnly` when they were all schema statements (see onlySchema). */
-  private async runDown(version: string, source: DownSource, checkpoint: Record<string, CheckpointView>): Promise<{ counters: Counters; schemaOnly: boolean }> {
+  /** Runs a down's statements; `schemaRan` when they were all schema statements (see onlySchema): each as it ran, with its counters. */
+  private async runDown(version: string, source: DownSource, checkpoint: Record<string, CheckpointView>): Promise<{ counters: Counters; schemaRan?: RanStatement[] }> {
     let counters: Counters;
     if (source.kind === 'cypher') {
       const text = this.fill ? this.fill(source.text, source.file, version) : source.text;
       const statements = buildStatements(text, source.file, { schemaProcedures: source.schemaProcedures });
       const groups = groupStatements(statements, source.transaction, source.file);
-      counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: this.events.emit });
-      return { counters, schemaOnly: onlySchema(groups) };
+      const log = new StatementLog(version, this.events.emit);
+      counters = await runGroups(this.client, groups, { version, file: source.file, timeoutMs: source.timeoutMs, emit: log.emit });
+      return { counters, ...(onlySchema(groups) ? { schemaRan: ranStatements(groups, log) } : {}) };
     } else {
       if (!source.handlers.down) throw new NeomigError('VALIDATION', `${source.file} has no down()`, { version, file: source.file });
       const step = { version, direction: 'down' as const, file: source.file, transaction: source.transaction, timeoutMs: source.timeoutMs, schemaProcedures: source.schemaProcedures };
@@ -221,7 +233,7 @@ export class StepRunner {
       if (result.error) throw result.error;
       counters = result.counters;
     }
-    return { counters, schemaOnly: false };
+    return { counters };
   }
 
   /**
@@ -338,6 +350,12 @@ export function isOneTransaction(groups: TransactionGroup[]): boolean {
  *  after each index that comes online the count query would be planned again for nothing. */
 function onlySchema(groups: TransactionGroup[]): boolean {
   return groups.every((g) => g.statements.every((s) => s.kind === 'schema'));
+}
+
+/** The statements of a script as they ran, each with the counters Neo4j returned for it (see StatementLog). */
+function ranStatements(groups: TransactionGroup[], log: StatementLog): RanStatement[] {
+  const counters = new Map(log.counters.map((c) => [c.index, c.counters]));
+  return groups.flatMap((g) => g.statements).map((s) => ({ text: s.text, counters: counters.get(s.index) ?? {} }));
 }
 
 /** A Cypher migration that spans several transactions is recorded as started before it runs. TS
