@@ -38,10 +38,48 @@ export interface KeyedBatchCypher {
   byKeys?: string;
 }
 
+/**
+ * The server-side form of a job keyed by a property: `$neomigBatches` batches in one auto-commit query,
+ * each its own inner transaction (`CALL { } IN TRANSACTIONS OF 1 ROW`) that takes the next
+ * `$neomigBatchSize` rows after the key the previous one recorded and records its own progress on the
+ * history entry in that same transaction: `checkpointAfter` (the last key, as it is) and
+ * `checkpointAhead` (job, rows, batches, key text, key type: see withLoopProgress in checkpoint.ts). No
+ * round trip between batches: on 5.26 it runs as fast as the bare `CALL { } IN TRANSACTIONS`, where a
+ * transaction per batch from the client ran at about 0.6 of it. The first batch starts after `$neomigAfter`
+ * (and at `$neomigRows` rows, `$neomigDone` batches) unless the entry already records a later key.
+ * `entry`: the pattern matching the history entry as `neomig_entry`.
+ */
+export function keyedLoopCypher(spec: KeyedBatchSpec, entry: string): string | null {
+  const parts = keyedParts(spec);
+  if (typeof parts === 'string' || parts.element) return null;
+  const { match, where, key, update } = parts;
+  const body = rowPreserving(update) ? update : `CALL (*) {\n${update}\n}`;
+  return `UNWIND range(1, $neomigBatches) AS neomig_batch
+CALL (neomig_batch) {
+  MATCH ${entry}
+  WITH neomig_entry, coalesce(neomig_entry.checkpointAfter, $neomigAfter) AS neomig_after,
+    coalesce(toInteger(neomig_entry.checkpointAhead[1]), $neomigRows) AS neomig_rows,
+    coalesce(toInteger(neomig_entry.checkpointAhead[2]), $neomigDone) AS neomig_done
+  CALL (neomig_after) {
+    MATCH ${match} WHERE ${[`${key} > neomig_after`, where].filter(Boolean).join(' AND ')}
+    WITH *, ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize
+    ${body}
+    RETURN count(*) AS neomig_count, max(neomig_key) AS neomig_last
+  }
+  WITH neomig_entry, neomig_count, neomig_last, neomig_rows + neomig_count AS neomig_rows, neomig_done + 1 AS neomig_done
+  WHERE neomig_count > 0
+  SET neomig_entry.checkpointAfter = neomig_last,
+    neomig_entry.checkpointAhead = [toString($neomigJob), toString(neomig_rows), toString(neomig_done), toString(neomig_last), valueType(neomig_last)]
+  RETURN neomig_count, neomig_last
+} IN TRANSACTIONS OF 1 ROW
+RETURN sum(neomig_count) AS rows, count(*) AS batches, last(collect(neomig_count)) AS lastRows,
+  toString(last(collect(neomig_last))) AS last, valueType(last(collect(neomig_last))) AS lastType`;
+}
+
 const RESULT = 'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType';
 
-/** The job's queries, or a message saying what is wrong with its parts. */
-export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | string {
+/** A job's parts, trimmed and checked; or a message saying what is wrong with them. */
+function keyedParts(spec: KeyedBatchSpec): { match: string; where: string; key: string; update: string; element: boolean } | string {
   for (const part of ['match', 'key', 'update'] as const) {
     if (typeof spec[part] !== 'string' || !spec[part].trim()) return `\`${part}\` is required`;
   }
@@ -58,13 +96,21 @@ export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | strin
   if (!element && !property) return `\`key\` must be a property of the pattern (e.g. b.isbn) or elementId(b), not "${key}"`;
   const variable = (element ?? property)![1]!;
   if (!new RegExp(`[(\\[]\\s*${variable}\\b`).test(match)) return `\`key\` names ${variable}, which \`match\` does not bind`;
+  return { match, where, key, update, element: element !== null };
+}
+
+/** The job's queries, or a message saying what is wrong with its parts. */
+export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | string {
+  const parts = keyedParts(spec);
+  if (typeof parts === 'string') return parts;
+  const { match, where, key, update } = parts;
   const filter = (...parts: string[]) => {
     const all = parts.filter(Boolean);
     return all.length ? ` WHERE ${all.join(' AND ')}` : '';
   };
   const count = `MATCH ${match}${filter(where)} RETURN count(*) AS total`;
   const body = rowPreserving(update) ? `${update}\n${RESULT}` : `CALL (*) {\n${update}\n}\n${RESULT}`;
-  if (element) {
+  if (parts.element) {
     return {
       by: 'elementId',
       count,

@@ -71,6 +71,24 @@ export function parseCheckpoint(text: string | null | undefined): Checkpoint | n
 const KEY_TYPES: CheckpointKey['type'][] = ['INTEGER', 'FLOAT', 'STRING'];
 
 /**
+ * The checkpoint with what a server-side batch loop (core/batch-query.ts keyedLoopCypher) recorded
+ * after it: `ahead` is the entry's `checkpointAhead`, [job, rows, batches, key text, key type], written
+ * by each of the loop's batches in its own transaction. It counts only when it is further than the
+ * job's JSON record (which every write of the JSON clears it with); the batches it adds carry no counters.
+ */
+export function withLoopProgress(checkpoint: Checkpoint | null, ahead: unknown): Checkpoint | null {
+  if (!checkpoint || !Array.isArray(ahead) || ahead.length !== 5) return checkpoint;
+  const [job, rows, batches, text, type] = ahead.map((x) => (x === null || x === undefined ? null : String(x)));
+  const at = Number(job) - 1;
+  const recorded = checkpoint.jobs[at];
+  if (!recorded || !(Number(batches) > recorded.batches)) return checkpoint;
+  const key = checkpointKey(text ?? null, type ?? null);
+  if (typeof key === 'string') return checkpoint;
+  const jobs = checkpoint.jobs.map((j, i) => (i === at ? { ...j, rows: Number(rows), batches: Number(batches), lastKey: key } : j));
+  return { jobs };
+}
+
+/**
  * A key read back from Neo4j as its text and `valueType()` ("INTEGER NOT NULL"), or a message saying
  * why it cannot be a key.
  */

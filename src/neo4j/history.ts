@@ -1,6 +1,6 @@
 import type { AppliedMigration, AppliedStatus, PartialChanges, StatementCounters, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
-import { type Checkpoint, encodeCheckpoint, parseCheckpoint } from '../core/checkpoint.js';
+import { type Checkpoint, encodeCheckpoint, parseCheckpoint, withLoopProgress } from '../core/checkpoint.js';
 import { type ChangeSet, parseChangeSet } from '../core/fingerprint.js';
 import { type Neo4jClient, type Query, type Row, type TransactionRun, label } from './client.js';
 
@@ -158,7 +158,7 @@ export class HistoryStore {
     const q = this.readQuery();
     const rows = await this.client.autoCommit(q.cypher, q.params, 'read');
     const v = rows.records.map((r) => r.get('v') as Row).find((x) => String(x['version']) === version);
-    return parseCheckpoint(v?.['checkpoint'] === undefined || v['checkpoint'] === null ? null : String(v['checkpoint']));
+    return v ? checkpointOf(v) : null;
   }
 
   /** `record`: what fingerprints, statements and ctx.batch() add (see StepRecord); an absent one clears an earlier run's. */
@@ -215,6 +215,15 @@ export class HistoryStore {
   }
 
   /** How far the version's ctx.batch() jobs got: written in each batch's own transaction, no audit event. */
+  /** The pattern matching `version`'s entry as `neomig_entry`, for a query that writes progress on it
+   *  (a server-side batch loop), and its parameters. */
+  entryPattern(version: string): { pattern: string; params: Record<string, unknown> } {
+    return {
+      pattern: `(neomig_entry:${this.h} {database: $neomigDatabase, version: $neomigVersion})`,
+      params: { neomigDatabase: this.database, neomigVersion: version },
+    };
+  }
+
   checkpointWrite(version: string, checkpoint: Checkpoint): HistoryWrite {
     return { ...this.write(version, { checkpoint: encodeCheckpoint(checkpoint) }, { action: 'up' }, false), event: null };
   }
@@ -230,7 +239,7 @@ export class HistoryStore {
        REMOVE v.reversed
        FOREACH (_ IN CASE WHEN w.event IS NULL THEN [] ELSE [1] END |
          CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event, e.at = datetime())`,
-      params: { writes: writes.map(({ version, props, stamp, event }) => ({ version, props, stamp, event })), database: this.database, by: this.installedBy },
+      params: { writes: writes.map(({ version, props, stamp, event }) => ({ version, props: withLoopCleared(props), stamp, event })), database: this.database, by: this.installedBy },
     };
     if (run) await run(query.cypher, query.params);
     else await this.client.autoCommit(query.cypher, query.params);
@@ -316,6 +325,17 @@ export class HistoryStore {
   }
 }
 
+/** A write of the JSON checkpoint supersedes what a batch loop recorded after the last one (see withLoopProgress). */
+function withLoopCleared(props: Record<string, unknown>): Record<string, unknown> {
+  return 'checkpoint' in props ? { ...props, checkpointAfter: null, checkpointAhead: null } : props;
+}
+
+/** An entry's checkpoint: its JSON, with what a server-side batch loop recorded after it. */
+function checkpointOf(v: Row): Checkpoint | null {
+  const text = v['checkpoint'] === undefined || v['checkpoint'] === null ? null : String(v['checkpoint']);
+  return withLoopProgress(parseCheckpoint(text), v['checkpointAhead']);
+}
+
 /** An entry as read, including entries written by earlier neomig versions (which said `reversed`). */
 export function toApplied(v: Row): AppliedMigration {
   const str = (k: string): string | null => (v[k] === null || v[k] === undefined ? null : String(v[k]));
@@ -351,7 +371,7 @@ export function toApplied(v: Row): AppliedMigration {
     changes: parseChangeSet(str('changes')),
     downChanges: parseChangeSet(str('downChanges')),
     statementCounters: parseJsonList<StatementCounters>(str('statementCounters')),
-    checkpoint: parseCheckpoint(str('checkpoint')),
+    checkpoint: checkpointOf(v),
   };
 }
 

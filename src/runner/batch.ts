@@ -11,13 +11,13 @@
  * (core/retry.ts); any other error stops the job with its checkpoint recorded.
  */
 import type { QueryResult, Session } from 'neo4j-driver';
-import { type KeyedBatchSpec, keyedBatchCypher } from '../core/batch-query.js';
+import { type KeyedBatchSpec, keyedBatchCypher, keyedLoopCypher } from '../core/batch-query.js';
 import { type CheckpointKey, type JobCheckpoint, checkpointKey } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
 import type { BatchProgressEvent, Counters, MigratorEvent } from '../core/vocabulary.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { batchTransaction, streamColumn } from '../neo4j/batch-tx.js';
-import { type Neo4jClient, type TransactionRun, addCounters, cypherInt } from '../neo4j/client.js';
+import { type Neo4jClient, type TransactionRun, addCounters, countersOf, cypherInt } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
 import type { BatchJournal } from './journal.js';
 import type { BatchOptions, BatchResult, KeyedBatchOptions } from './types.js';
@@ -59,8 +59,25 @@ interface JobSpec {
   defaultCount?: string;
   /** the next batch after `state`; called once per batch (retries reuse it) */
   next: (state: JobCheckpoint) => Promise<BatchPlan>;
+  /** the server-side form, once a first batch recorded a key: up to `batches` batches after `state`
+   *  in one query (see keyedLoopCypher) */
+  loop?: (state: JobCheckpoint, batches: number, session: Session) => Promise<LoopResult>;
+  /** batches per query of the server-side form */
+  loopBatches?: number;
   close?: () => Promise<void>;
 }
+
+/** What one query of the server-side form did. */
+interface LoopResult {
+  rows: number;
+  batches: number;
+  lastKey: CheckpointKey | null;
+  done: boolean;
+  counters: Counters;
+}
+
+/** Rows per query of the server-side form: progress is reported (and the JSON checkpoint written) between queries. */
+const LOOP_ROWS = 100_000;
 
 /** The loop form: `cypher` repeated in its own transactions until it returns 0. */
 export async function runBatch(
@@ -121,8 +138,34 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   const base = { label, options: spec, countParams: params, defaultCount: cypher.count };
 
   if (cypher.by === 'property') {
+    const entry = job.journal.loopEntry;
+    const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern) : null;
+    const loop = async (state: JobCheckpoint, batches: number, session: Session): Promise<LoopResult> => {
+      const result = await job.client.implicit(session, loopCypher!, {
+        ...params,
+        ...entry!.params,
+        neomigBatches: cypherInt(batches),
+        neomigAfter: keyParam(state.lastKey!),
+        neomigRows: cypherInt(state.rows),
+        neomigDone: cypherInt(state.batches),
+        neomigJob: cypherInt(job.ordinal),
+      });
+      const row = result.records[0];
+      const done = Number(row?.get('batches') ?? 0);
+      const lastRows = Number(row?.get('lastRows') ?? 0);
+      return {
+        rows: rowsOf(result),
+        batches: done,
+        lastKey: lastOf(result),
+        done: done < batches || lastRows < batchSize,
+        // each batch also set checkpointAfter and checkpointAhead on the entry: those are not the job's
+        counters: withoutProperties(countersOf(result), 2 * done),
+      };
+    };
     return runJob(job, {
       ...base,
+      ...(loopCypher ? { loop } : {}),
+      loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
       next: async (state) => ({
         cypher: state.lastKey ? cypher.next! : cypher.first!,
         params: state.lastKey ? { ...params, neomigAfter: keyParam(state.lastKey) } : params,
@@ -206,47 +249,82 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   await job.begin(async (run, first) => journal.write(run, ordinal, state, first));
   if (recorded) log('info', `resuming after ${state.batches} committed batches (${state.rows} rows)`);
   let session = client.session();
+  let loopOff = false;
+  /** One batch in its own transaction, with the checkpoint. */
+  const oneBatch = async (plan: BatchPlan, from: JobCheckpoint): Promise<JobCheckpoint> => {
+    const { next, confirm } = await batchTransaction(client, session, plan, async (res, counters, run) => {
+      const did = plan.read(res);
+      const next: JobCheckpoint = {
+        ...from,
+        rows: from.rows + did.rows,
+        batches: from.batches + (did.rows > 0 ? 1 : 0),
+        lastKey: did.lastKey ?? from.lastKey,
+        done: did.last,
+        counters: addCounters({ ...from.counters }, counters),
+      };
+      return { next, confirm: await journal.write(run, ordinal, next) };
+    }, job.timeoutMs);
+    confirm();
+    return next;
+  };
+  /** Batches of the server-side form, each committed with its progress; then the JSON checkpoint (counters, done). */
+  const loopQuery = async (loop: NonNullable<JobSpec['loop']>, from: JobCheckpoint): Promise<JobCheckpoint> => {
+    const did = await loop(from, spec.loopBatches ?? 1, session);
+    // no batch at all: the job is probably done, but a batch from the client says so for certain (a loop
+    // that cannot find the history entry would do nothing and say nothing)
+    if (did.batches === 0) {
+      loopOff = true;
+      return from;
+    }
+    const next: JobCheckpoint = {
+      ...from,
+      rows: from.rows + did.rows,
+      batches: from.batches + did.batches,
+      lastKey: did.lastKey ?? from.lastKey,
+      done: did.done,
+      counters: addCounters({ ...from.counters }, did.counters),
+    };
+    const confirm = await client.writeTransaction((run) => journal.write(run, ordinal, next));
+    confirm();
+    return next;
+  };
   try {
     state.total ??= await expectedTotal(client, version, label, spec);
     report('start');
     const maxBatches = spec.options.maxBatches ?? Infinity;
+    // what the history holds for this job after a failure: a server-side loop's batches commit one by one
+    const adoptCommitted = async () => {
+      const committed = await journal.committed(ordinal).catch(() => undefined);
+      if (!committed || committed.batches <= state.batches) return false;
+      journal.adopt(ordinal, committed);
+      addCounters(job.stepCounters, diffCounters(committed.counters, state.counters));
+      state = committed;
+      return true;
+    };
     while (!state.done) {
-      const plan = await spec.next(state);
+      // the server-side form takes over once a batch recorded a key (a timeout applies per transaction: not there)
+      const loop = state.lastKey !== null && job.timeoutMs === undefined && !loopOff ? spec.loop : undefined;
+      const plan = loop ? undefined : await spec.next(state);
       for (let attempt = 0; ; attempt++) {
         try {
-          const { next, confirm } = await batchTransaction(client, session, plan, async (res, counters, run) => {
-            const did = plan.read(res);
-            const next: JobCheckpoint = {
-              ...state,
-              rows: state.rows + did.rows,
-              batches: state.batches + (did.rows > 0 ? 1 : 0),
-              lastKey: did.lastKey ?? state.lastKey,
-              done: did.last,
-              counters: addCounters({ ...state.counters }, counters),
-            };
-            return { next, confirm: await journal.write(run, ordinal, next) };
-          }, job.timeoutMs);
-          confirm();
+          const next = loop ? await loopQuery(loop, state) : await oneBatch(plan!, state);
           addCounters(job.stepCounters, diffCounters(next.counters, state.counters));
           state = next;
           break;
         } catch (e) {
           const code = neo4jCode(e);
-          if (isNeomigError(e) || !isTransient(code) || attempt >= policy.retries) throw e;
+          if (isNeomigError(e) || !isTransient(code) || attempt >= policy.retries) {
+            if (loop) await adoptCommitted();
+            throw e;
+          }
           const delay = backoffDelay(attempt + 1, policy);
           const why = `${code}: ${errorMessage(e).split('\n')[0]}`;
           log('warn', `batch ${state.batches + 1} failed (${why}); retry ${attempt + 1}/${policy.retries} in ${delay} ms`);
           await sleep(delay);
           await session.close().catch(() => undefined);
           session = client.session();
-          // a commit whose answer was lost may have happened: the history says
-          const committed = await journal.committed(ordinal).catch(() => undefined);
-          if (committed && committed.batches > state.batches) {
-            journal.adopt(ordinal, committed);
-            addCounters(job.stepCounters, diffCounters(committed.counters, state.counters));
-            state = committed;
-            break;
-          }
+          // a commit whose answer was lost may have happened (or a loop's first batches did): the history says
+          if (await adoptCommitted()) break;
         }
       }
       job.onCommit();
@@ -271,6 +349,15 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
 function keyParam(key: CheckpointKey): unknown {
   if (key.type === 'INTEGER') return cypherInt(key.value);
   return key.type === 'FLOAT' ? Number(key.value) : key.value;
+}
+
+/** Counters less `n` properties set (neomig's own bookkeeping written by the same query). */
+function withoutProperties(counters: Counters, n: number): Counters {
+  const left = (counters['propertiesSet'] ?? 0) - n;
+  const out = { ...counters };
+  if (left > 0) out['propertiesSet'] = left;
+  else delete out['propertiesSet'];
+  return out;
 }
 
 function diffCounters(after: Counters, before: Counters): Counters {

@@ -69,6 +69,12 @@ export class BatchJournal {
     };
   }
 
+  /** Where a server-side batch loop records its progress (core/batch-query.ts keyedLoopCypher): this
+   *  step's history entry; none for a down, whose jobs are not recorded. */
+  get loopEntry(): { pattern: string; params: Record<string, unknown> } | undefined {
+    return this.history?.entryPattern(this.version);
+  }
+
   /** Takes `job` as what job `ordinal` committed (read back from the history). */
   adopt(ordinal: number, job: JobCheckpoint): void {
     this.jobs[ordinal - 1] = { ...job, counters: { ...job.counters } };

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Driver } from 'neo4j-driver';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchProgressEvent } from '../../src/runner/types.js';
 import type { MigrationRunError } from '../../src/runner/migrator.js';
@@ -112,6 +112,44 @@ describe('ctx.batch over 200,000 nodes', () => {
     const applied = log.find((l) => l.startsWith('  applied 1.0.0 in '));
     expect(countersOf(applied!.replace(/\)$/, ''))).toEqual(['constraintsAdded 1', 'labelsAdded 1000', 'labelsRemoved 200000', 'propertiesSet 200000']);
   }, 180_000); // 200,000 nodes: slow on a busy machine
+});
+
+describe('a key-ordered ctx.batch() (its batches after the first run server-side, in one query)', () => {
+  it('updates every node once, counts only what its update did, and leaves one JSON checkpoint saying done', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'neomig-batch-it-'));
+    dirs.push(dir);
+    const session = driver.session();
+    try {
+      await session.run('CREATE INDEX keyed_item_k IF NOT EXISTS FOR (i:KeyedItem) ON (i.k)');
+      await session.run('UNWIND range(1, 30000) AS k CALL (k) { CREATE (:KeyedItem {k: k}) } IN TRANSACTIONS OF 10000 ROWS');
+      await session.run('CALL db.awaitIndexes(300)');
+    } finally {
+      await session.close();
+    }
+    writeFiles(dir, {
+      'migrations/V1__keyed.ts': `export default {
+        async up(ctx) {
+          await ctx.batch({ label: 'keyed', match: '(i:KeyedItem)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 1000 });
+        },
+        async down(ctx) { await ctx.run('MATCH (i:KeyedItem) REMOVE i.n'); },
+      };`,
+    });
+    const run = await neomigToFiles(['up', '--json'], dir, { NEOMIG_PROGRESS_INTERVAL_MS: '50' });
+    expect(run.code, run.stderr).toBe(0);
+    const updated = await driver.executeQuery('MATCH (i:KeyedItem) RETURN i.n AS n, count(*) AS c');
+    expect(updated.records.map((r) => [r.get('n'), Number(r.get('c'))])).toEqual([[neo4j.int(1), 30000]]);
+    const doc = JSON.parse(run.stdout) as { applied: { counters: Record<string, number> }[] };
+    expect(doc.applied[0]!.counters).toEqual({ propertiesSet: 30000 });
+    expect(run.stderr).toMatch(/✓ keyed: 30,000 rows in 30 batches/);
+    const entry = await driver.executeQuery(
+      "MATCH (v:SchemaVersion {version: '1.0.0'}) RETURN v.checkpoint AS checkpoint, v.checkpointAhead AS ahead, v.checkpointAfter AS after",
+    );
+    const row = entry.records[0]!;
+    expect(row.get('ahead')).toBeNull();
+    expect(row.get('after')).toBeNull();
+    const job = (JSON.parse(String(row.get('checkpoint'))) as { jobs: Record<string, unknown>[] }).jobs[0];
+    expect(job).toMatchObject({ label: 'keyed', rows: 30000, batches: 30, done: true, lastKey: { type: 'INTEGER', value: '30000' }, counters: { propertiesSet: 30000 } });
+  }, 180_000);
 });
 
 describe('ctx.batch jobs', () => {

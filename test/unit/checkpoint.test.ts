@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { keyedBatchCypher, rowPreserving } from '../../src/core/batch-query.js';
+import { keyedBatchCypher, keyedLoopCypher, rowPreserving } from '../../src/core/batch-query.js';
 import {
-  type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, parseCheckpoint,
+  type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, parseCheckpoint, withLoopProgress,
 } from '../../src/core/checkpoint.js';
 import { backoffDelay, DEFAULT_RETRY, isTransient, retryPolicy } from '../../src/core/retry.js';
 import type { AppliedMigration, LocalMigration, MigrationState } from '../../src/core/types.js';
@@ -155,5 +155,49 @@ describe('key-ordered batch queries', () => {
     ["SET b.note = 'match me'", false],
   ])('%s keeps one row per row: %s', (update, expected) => {
     expect(rowPreserving(update)).toBe(expected);
+  });
+});
+
+describe('withLoopProgress: what a server-side batch loop recorded after the JSON checkpoint', () => {
+  const two: Checkpoint = {
+    jobs: [
+      { label: 'first', lastKey: { type: 'INTEGER', value: '10' }, rows: 10, batches: 1, done: true, counters: { propertiesSet: 10 } },
+      { label: 'second', lastKey: { type: 'STRING', value: 'b' }, rows: 2000, batches: 2, done: false, total: 9000, counters: { propertiesSet: 2000 } },
+    ],
+  };
+
+  it("moves the job it names to the loop's rows, batches and key, keeping its counters, total and label", () => {
+    const merged = withLoopProgress(two, ['2', '7000', '7', 'q"x', 'STRING NOT NULL']);
+    expect(merged!.jobs[1]).toEqual({ label: 'second', lastKey: { type: 'STRING', value: 'q"x' }, rows: 7000, batches: 7, done: false, total: 9000, counters: { propertiesSet: 2000 } });
+    expect(merged!.jobs[0]).toEqual(two.jobs[0]);
+    expect(two.jobs[1]!.rows).toBe(2000);
+  });
+
+  it('ignores progress that is not further than the JSON, names no job, or is unreadable', () => {
+    expect(withLoopProgress(two, ['2', '2000', '2', 'b', 'STRING'])).toEqual(two);
+    expect(withLoopProgress(two, ['3', '7000', '7', 'x', 'STRING'])).toEqual(two);
+    expect(withLoopProgress(two, ['2', '7000', '7', 'x', 'LIST<STRING>'])).toEqual(two);
+    expect(withLoopProgress(two, null)).toEqual(two);
+    expect(withLoopProgress(null, ['1', '5', '5', '5', 'INTEGER'])).toBeNull();
+  });
+});
+
+describe('keyedLoopCypher', () => {
+  const entry = '(neomig_entry:`SchemaVersion` {database: $neomigDatabase, version: $neomigVersion})';
+
+  it('runs each batch in its own inner transaction after the key the entry records, and records the next', () => {
+    const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry)!;
+    expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
+    expect(cypher).toContain('MATCH (b:Book) WHERE b.id > neomig_after AND (b.slug IS NULL)');
+    expect(cypher).toContain('coalesce(neomig_entry.checkpointAfter, $neomigAfter)');
+    expect(cypher).toContain('SET neomig_entry.checkpointAfter = neomig_last');
+    // a row-preserving update is inlined, any other runs in a subquery so its rows are still counted
+    expect(cypher).toMatch(/LIMIT \$neomigBatchSize\n\s*SET b.slug/);
+    expect(keyedLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'MERGE (t:Tag {name: b.genre})' }, entry)).toContain('CALL (*) {\nMERGE');
+  });
+
+  it('has no server-side form for element ids or parts that do not make a job', () => {
+    expect(keyedLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry)).toBeNull();
+    expect(keyedLoopCypher({ match: '(b:Book)', key: 'a.id', update: 'SET b.x = 1' }, entry)).toBeNull();
   });
 });
