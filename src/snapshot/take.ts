@@ -45,6 +45,9 @@ export async function takeSnapshot(client: Neo4jClient, reader: LosslessReader, 
       RETURN i AS id, labels(n) AS l, properties(n) AS p`;
     const rels = `UNWIND range($lo, $hi) AS i MATCH (a)-[r]->(b) WHERE id(r) = i
       RETURN i AS id, id(a) AS a, id(b) AS b, type(r) AS t, properties(r) AS p`;
+    // the next id in use after an empty batch (see copy)
+    const nextNode = `MATCH (n) WHERE id(n) > $after AND NOT n:${lock} RETURN min(id(n)) AS next`;
+    const nextRel = 'MATCH ()-[r]->() WHERE id(r) > $after RETURN min(id(r)) AS next';
     const props = (r: Record<string, unknown>) => encodeProperties(r['p'] as Record<string, unknown>);
     const toNode = (r: Record<string, unknown>): NodeLine => ({ n: num(r['id']), l: r['l'] as string[], p: props(r) });
     const toRel = (r: Record<string, unknown>): RelationshipLine => ({
@@ -52,8 +55,8 @@ export async function takeSnapshot(client: Neo4jClient, reader: LosslessReader, 
     });
     const size = (key: string, none: number) => num(sizes?.[key] ?? none);
     const progress = (what: string, total: number) => new Progress('snapshot', what, total, options.progress);
-    await copy(reader, writer, nodes, size('maxNode', -1), batch, toNode, progress('nodes', size('nodes', 0)));
-    await copy(reader, writer, rels, size('maxRel', -1), batch, toRel, progress('relationships', size('rels', 0)));
+    await copy(reader, writer, { rows: nodes, next: nextNode }, size('maxNode', -1), batch, toNode, progress('nodes', size('nodes', 0)));
+    await copy(reader, writer, { rows: rels, next: nextRel }, size('maxRel', -1), batch, toRel, progress('relationships', size('rels', 0)));
     return await writer.finish();
   } catch (e) {
     await writer.abort();
@@ -61,22 +64,37 @@ export async function takeSnapshot(client: Neo4jClient, reader: LosslessReader, 
   }
 }
 
-/** Reads ids 0..maxId in batches, fetching the next batch while the current one is written. */
+/**
+ * Reads ids 0..maxId in batches, fetching the next batch while the current one is written. After a
+ * batch with no id in use it jumps to the next id in use (one scan): a server that does not reuse
+ * freed ids at once (2026.x) leaves long empty ranges behind what was deleted, and seeking every id of
+ * them cost seconds per million.
+ */
 async function copy(
   reader: LosslessReader,
   writer: SnapshotWriter,
-  cypher: string,
+  cypher: { rows: string; next: string },
   maxId: number,
   batch: number,
   toLine: (row: Record<string, unknown>) => SnapshotLine,
   progress: Progress,
 ): Promise<void> {
   progress.start();
-  const fetch = (lo: number) => (lo > maxId ? undefined : reader.rows(cypher, { lo: neo4j.int(lo), hi: neo4j.int(Math.min(lo + batch - 1, maxId)) }));
-  let next = fetch(0);
-  for (let lo = 0; next; lo += batch) {
+  const fetch = (lo: number) => (lo > maxId ? undefined : reader.rows(cypher.rows, { lo: neo4j.int(lo), hi: neo4j.int(Math.min(lo + batch - 1, maxId)) }));
+  let lo = 0;
+  let next = fetch(lo);
+  while (next) {
     const rows = await next;
-    next = fetch(lo + batch);
+    if (rows.length === 0) {
+      const [row] = await reader.rows(cypher.next, { after: neo4j.int(Math.min(lo + batch - 1, maxId)) });
+      const found = row?.['next'];
+      if (found === null || found === undefined) break;
+      lo = num(found);
+      next = fetch(lo);
+      continue;
+    }
+    lo += batch;
+    next = fetch(lo);
     const lines = rows.map(toLine);
     await writer.write(lines);
     progress.add(lines.length);
