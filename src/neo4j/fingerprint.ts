@@ -11,7 +11,7 @@
  * index comes online (see the plan-cache note in history.ts). The schema costs two SHOW queries and is
  * read again only after neomig ran a schema statement (Neo4jClient.schemaChanges moved); after a step
  * of schema statements neomig can read, not even then: the schema is told from the statements and their
- * counters (core/schema-step.ts), unless the Fingerprinter is `exact`.
+ * counters (core/schema-step.ts). `fresh()` (verify) always reads it.
  */
 import type { Fingerprint } from '../core/fingerprint.js';
 import type { SchemaItem } from '../core/schema.js';
@@ -42,8 +42,6 @@ export class Fingerprinter {
   constructor(
     private readonly client: Neo4jClient,
     private readonly own: OwnLabels,
-    /** always read the schema from the server, never tell it from the statements */
-    private readonly exact = false,
   ) {}
 
   /** The state before a step: the last step's after when there is one, else read now. */
@@ -67,7 +65,7 @@ export class Fingerprinter {
    *  statements create and delete no node) and the schema is told from the statements when it can be,
    *  else read. Remembered as the next step's before. */
   async afterSchema(before: Fingerprint, ran: RanStatement[]): Promise<Fingerprint> {
-    const derived = this.exact ? null : schemaAfterStatements(before.schema, ran);
+    const derived = schemaAfterStatements(before.schema, ran);
     if (!derived) return this.read(before);
     this.schema = { at: this.client.schemaChanges, items: derived };
     const fingerprint = { labels: before.labels, types: before.types, schema: derived };
