@@ -10,7 +10,7 @@ import type { MigratorSession } from '../session.js';
 export interface SnapshotOptions {
   /** where to write (default: `<snapshot.dir>/<database>-<UTC timestamp>.jsonl.gz`) */
   file?: string;
-  /** ids per read batch (default 10,000) */
+  /** elements per written chunk and progress event (default 10,000) */
   batchSize?: number;
   lockTimeoutSeconds?: number;
 }
