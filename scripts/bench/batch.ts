@@ -3,6 +3,8 @@
  * by neomig's ctx.batch() against the bare driver running the equivalent
  * `CALL { } IN TRANSACTIONS OF 10000 ROWS`, in the same run, rounds interleaved:
  *   - bare driver: MATCH (b:Book) CALL (b) { SET ... } IN TRANSACTIONS OF 10000 ROWS (no checkpoint)
+ *   - bare driver in key order: the same, `WITH b ORDER BY b.id` first (read through the index, as a
+ *     key-ordered job must): what key order costs by itself, apart from neomig's bookkeeping
  *   - ctx.batch key-ordered by an indexed property (b.id), 10,000 per batch, a checkpoint per batch
  *   - ctx.batch key-ordered by elementId(b)
  *   - ctx.batch loop form (WHERE b.loop IS NULL ... LIMIT $batchSize), the old documented pattern, once
@@ -52,10 +54,11 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     if (c !== n) throw new Error(`bench batch: run ${k} set ${p} on ${c} books, not ${n}`);
   };
 
-  const bare = async (n: number) => {
+  const bare = (ordered: boolean) => async (n: number) => {
     const k = ++run;
     const t = performance.now();
-    await implicit(`MATCH (b:Book) CALL (b) { SET b.v = b.id * 2 + ${k} } IN TRANSACTIONS OF ${BATCH} ROWS`);
+    const order = ordered ? 'WHERE b.id IS NOT NULL WITH b ORDER BY b.id ' : '';
+    await implicit(`MATCH (b:Book) ${order}CALL (b) { SET b.v = b.id * 2 + ${k} } IN TRANSACTIONS OF ${BATCH} ROWS`);
     const ms = performance.now() - t;
     await check('v', k, n);
     return ms;
@@ -94,12 +97,13 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
   await implicit('CREATE INDEX bench_book_id IF NOT EXISTS FOR (b:Book) ON (b.id)');
   await addBooks(1, nodes);
   await implicit('CALL db.awaitIndexes(300)');
-  await bare(nodes);
+  await bare(false)(nodes);
   await neomig('keyed')(nodes);
   const contenders: [string, (n: number) => Promise<number>][] = [
-    ['bare driver CALL IN TRANSACTIONS', bare],
+    ['bare driver CALL IN TRANSACTIONS', bare(false)],
     ['ctx.batch by b.id', neomig('keyed')],
     ['ctx.batch by elementId', neomig('elementId')],
+    ['bare driver, in key order', bare(true)],
   ];
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of r % 2 ? [...contenders].reverse() : contenders) await measure(name, nodes, run);
@@ -124,6 +128,12 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     lines.push(`  ${name.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate(ms, nodes).padStart(14)}  ${(base / ms).toFixed(2)}× the bare driver`);
   }
   const keyed1 = median('ctx.batch by b.id', nodes);
+  const ordered = median('bare driver, in key order', nodes);
+  // the ratio within each round (the two ran minutes apart at most), then their median
+  const of = (contender: string, n: number) => runs.filter((x) => x.contender === contender && x.nodes === n).map((x) => x.ms);
+  const paired = of('bare driver CALL IN TRANSACTIONS', nodes).map((ms, r) => ms / of('ctx.batch by b.id', nodes)[r]!).sort((a, b) => a - b);
+  lines.push(`  key order by itself: the bare driver in key order is ${(base / ordered).toFixed(2)}× the bare driver; ctx.batch by b.id is ${(ordered / keyed1).toFixed(2)}× the bare driver in key order`);
+  lines.push(`  ctx.batch by b.id ÷ the bare driver, round by round: ${paired.map((x) => x.toFixed(2)).join(', ')}`);
   const keyed2 = median('ctx.batch by b.id', 2 * nodes);
   const bare2 = median('bare driver CALL IN TRANSACTIONS', 2 * nodes);
   lines.push(`  at ${(2 * nodes).toLocaleString('en-US')} nodes: ctx.batch by b.id ${(keyed2 / 1000).toFixed(2)} s (${rate(keyed2, 2 * nodes)}), bare driver ${(bare2 / 1000).toFixed(2)} s`);

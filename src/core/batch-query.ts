@@ -133,3 +133,20 @@ export function rowPreserving(update: string): boolean {
   const clauses = /\b(MATCH|WITH|UNWIND|CALL|MERGE|CREATE|FOREACH|RETURN|LOAD|UNION|USE|FINISH|LIMIT|SKIP|ORDER|WHERE|FILTER|LET|NEXT)\b/i;
   return !clauses.test(text);
 }
+
+/** How long one query of the server-side form should run: progress is reported, and the JSON checkpoint
+ *  (counters, done) written, between queries. */
+export const LOOP_TARGET_MS = 2_000;
+
+/**
+ * Batches for the next query of the server-side form, from the last one (`asked` batches, of which
+ * `ran` ran, in `elapsedMs`): sized so that a query takes about LOOP_TARGET_MS, growing at most fourfold
+ * and shrinking at most by half per query, never below one batch. Each query between costs a statement
+ * and a transaction (measured: 100,000 rows per query ran 5-10 % slower than 1,000,000 on a 1 M-node
+ * backfill); fewer, longer ones would make progress and the counters' checkpoint lag.
+ */
+export function nextLoopBatches(asked: number, ran: number, elapsedMs: number): number {
+  if (ran < asked || ran === 0) return asked; // the job ended (or did nothing): its speed says little
+  const factor = elapsedMs > 0 ? Math.min(4, Math.max(0.5, LOOP_TARGET_MS / elapsedMs)) : 4;
+  return Math.max(1, Math.round(asked * factor));
+}

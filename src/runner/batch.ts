@@ -11,7 +11,7 @@
  * (core/retry.ts); any other error stops the job with its checkpoint recorded.
  */
 import type { QueryResult, Session } from 'neo4j-driver';
-import { type KeyedBatchSpec, keyedBatchCypher, keyedLoopCypher } from '../core/batch-query.js';
+import { type KeyedBatchSpec, keyedBatchCypher, keyedLoopCypher, nextLoopBatches } from '../core/batch-query.js';
 import { type CheckpointKey, type JobCheckpoint, checkpointKey } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
 import type { BatchProgressEvent, Counters, MigratorEvent } from '../core/vocabulary.js';
@@ -76,7 +76,7 @@ interface LoopResult {
   counters: Counters;
 }
 
-/** Rows per query of the server-side form: progress is reported (and the JSON checkpoint written) between queries. */
+/** Rows of the first query of the server-side form; later ones are sized by time (nextLoopBatches). */
 const LOOP_ROWS = 100_000;
 
 /** The loop form: `cypher` repeated in its own transactions until it returns 0. */
@@ -250,6 +250,8 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   if (recorded) log('info', `resuming after ${state.batches} committed batches (${state.rows} rows)`);
   let session = client.session();
   let loopOff = false;
+  let loopBatches = spec.loopBatches ?? 1;
+  const maxBatches = spec.options.maxBatches ?? Infinity;
   /** One batch in its own transaction, with the checkpoint. */
   const oneBatch = async (plan: BatchPlan, from: JobCheckpoint): Promise<JobCheckpoint> => {
     const { next, confirm } = await batchTransaction(client, session, plan, async (res, counters, run) => {
@@ -269,7 +271,10 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   };
   /** Batches of the server-side form, each committed with its progress; then the JSON checkpoint (counters, done). */
   const loopQuery = async (loop: NonNullable<JobSpec['loop']>, from: JobCheckpoint): Promise<JobCheckpoint> => {
-    const did = await loop(from, spec.loopBatches ?? 1, session);
+    const asked = Math.max(1, Math.min(loopBatches, maxBatches - from.batches));
+    const t = now();
+    const did = await loop(from, asked, session);
+    loopBatches = nextLoopBatches(asked, did.batches, now() - t);
     // no batch at all: the job is probably done, but a batch from the client says so for certain (a loop
     // that cannot find the history entry would do nothing and say nothing)
     if (did.batches === 0) {
@@ -291,7 +296,6 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   try {
     state.total ??= await expectedTotal(client, version, label, spec);
     report('start');
-    const maxBatches = spec.options.maxBatches ?? Infinity;
     // what the history holds for this job after a failure: a server-side loop's batches commit one by one
     const adoptCommitted = async () => {
       const committed = await journal.committed(ordinal).catch(() => undefined);

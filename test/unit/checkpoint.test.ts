@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyedBatchCypher, keyedLoopCypher, rowPreserving } from '../../src/core/batch-query.js';
+import { LOOP_TARGET_MS, keyedBatchCypher, keyedLoopCypher, nextLoopBatches, rowPreserving } from '../../src/core/batch-query.js';
 import {
   type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, parseCheckpoint, withLoopProgress,
 } from '../../src/core/checkpoint.js';
@@ -199,5 +199,21 @@ describe('keyedLoopCypher', () => {
   it('has no server-side form for element ids or parts that do not make a job', () => {
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry)).toBeNull();
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'a.id', update: 'SET b.x = 1' }, entry)).toBeNull();
+  });
+});
+
+describe('nextLoopBatches: how many batches the next server-side query runs', () => {
+  it('sizes a query to about LOOP_TARGET_MS, growing at most fourfold and shrinking at most by half', () => {
+    expect(nextLoopBatches(10, 10, LOOP_TARGET_MS / 2)).toBe(20);
+    expect(nextLoopBatches(10, 10, LOOP_TARGET_MS / 100)).toBe(40);
+    expect(nextLoopBatches(40, 40, LOOP_TARGET_MS)).toBe(40);
+    expect(nextLoopBatches(40, 40, LOOP_TARGET_MS * 10)).toBe(20);
+    expect(nextLoopBatches(1, 1, LOOP_TARGET_MS * 10)).toBe(1);
+    expect(nextLoopBatches(10, 10, 0)).toBe(40);
+  });
+
+  it('keeps the size when the query ended the job or ran nothing', () => {
+    expect(nextLoopBatches(10, 3, 5)).toBe(10);
+    expect(nextLoopBatches(10, 0, 5)).toBe(10);
   });
 });
