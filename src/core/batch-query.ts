@@ -29,6 +29,8 @@ export interface KeyedBatchCypher {
   by: 'property' | 'elementId';
   /** the rows the job will process, for progress (run once, before the first batch) */
   count: string;
+  /** property keys: the job's smallest key (`last`, `lastType`), where the server-side form starts a new job */
+  firstKey?: string;
   /** property keys: the first batch (no key yet) and every later one (`$neomigAfter`) */
   first?: string;
   next?: string;
@@ -46,7 +48,8 @@ export interface KeyedBatchCypher {
  * `checkpointAhead` (job, rows, batches, key text, key type: see withLoopProgress in checkpoint.ts). No
  * round trip between batches: on 5.26 it runs as fast as the bare `CALL { } IN TRANSACTIONS`, where a
  * transaction per batch from the client ran at about 0.6 of it. The first batch starts after `$neomigAfter`
- * (and at `$neomigRows` rows, `$neomigDone` batches) unless the entry already records a later key.
+ * (at it when `$neomigInclusive`: a new job starts at its smallest key, see `firstKey`; and at
+ * `$neomigRows` rows, `$neomigDone` batches) unless the entry already records a later key.
  * `entry`: the pattern matching the history entry as `neomig_entry`.
  */
 export function keyedLoopCypher(spec: KeyedBatchSpec, entry: string): string | null {
@@ -58,10 +61,11 @@ export function keyedLoopCypher(spec: KeyedBatchSpec, entry: string): string | n
 CALL (neomig_batch) {
   MATCH ${entry}
   WITH neomig_entry, coalesce(neomig_entry.checkpointAfter, $neomigAfter) AS neomig_after,
+    neomig_entry.checkpointAfter IS NULL AND $neomigInclusive AS neomig_at,
     coalesce(toInteger(neomig_entry.checkpointAhead[1]), $neomigRows) AS neomig_rows,
     coalesce(toInteger(neomig_entry.checkpointAhead[2]), $neomigDone) AS neomig_done
-  CALL (neomig_after) {
-    MATCH ${match} WHERE ${[`${key} > neomig_after`, where].filter(Boolean).join(' AND ')}
+  CALL (neomig_after, neomig_at) {
+    MATCH ${match} WHERE ${[`${key} >= neomig_after AND (neomig_at OR ${key} <> neomig_after)`, where].filter(Boolean).join(' AND ')}
     WITH *, ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize
     ${body}
     RETURN count(*) AS neomig_count, max(neomig_key) AS neomig_last
@@ -122,7 +126,10 @@ export function keyedBatchCypher(spec: KeyedBatchSpec): KeyedBatchCypher | strin
   const page = (first: boolean) =>
     `MATCH ${match}${filter(first ? `${key} IS NOT NULL` : `${key} > $neomigAfter`, where)}\n` +
     `WITH *, ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\n${body}`;
-  return { by: 'property', count, first: page(true), next: page(false) };
+  const firstKey = `MATCH ${match}${filter(`${key} IS NOT NULL`, where)}\n` +
+    `WITH ${key} AS neomig_key ORDER BY neomig_key LIMIT 1\n` +
+    'RETURN toString(neomig_key) AS last, valueType(neomig_key) AS lastType';
+  return { by: 'property', count, firstKey, first: page(true), next: page(false) };
 }
 
 /** Whether `update` is only SET / REMOVE / DELETE clauses (so it neither drops nor multiplies rows).

@@ -59,12 +59,20 @@ interface JobSpec {
   defaultCount?: string;
   /** the next batch after `state`; called once per batch (retries reuse it) */
   next: (state: JobCheckpoint) => Promise<BatchPlan>;
-  /** the server-side form, once a first batch recorded a key: up to `batches` batches after `state`
-   *  in one query (see keyedLoopCypher) */
-  loop?: (state: JobCheckpoint, batches: number, session: Session) => Promise<LoopResult>;
+  /** the server-side form: up to `batches` batches after `from.key` (from it when `from.at`) in one
+   *  query (see keyedLoopCypher) */
+  loop?: (state: JobCheckpoint, from: LoopFrom, batches: number, session: Session) => Promise<LoopResult>;
+  /** where the server-side form starts a job with no key yet: its smallest key (null: no rows) */
+  loopStart?: () => Promise<CheckpointKey | null>;
   /** batches per query of the server-side form */
   loopBatches?: number;
   close?: () => Promise<void>;
+}
+
+/** Where a query of the server-side form starts: after `key`, or at it (a job's smallest key). */
+interface LoopFrom {
+  key: CheckpointKey;
+  at: boolean;
 }
 
 /** What one query of the server-side form did. */
@@ -140,12 +148,13 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   if (cypher.by === 'property') {
     const entry = job.journal.loopEntry;
     const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern) : null;
-    const loop = async (state: JobCheckpoint, batches: number, session: Session): Promise<LoopResult> => {
+    const loop: NonNullable<JobSpec['loop']> = async (state, from, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
         ...params,
         ...entry!.params,
         neomigBatches: cypherInt(batches),
-        neomigAfter: keyParam(state.lastKey!),
+        neomigAfter: keyParam(from.key),
+        neomigInclusive: from.at,
         neomigRows: cypherInt(state.rows),
         neomigDone: cypherInt(state.batches),
         neomigJob: cypherInt(job.ordinal),
@@ -164,7 +173,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     };
     return runJob(job, {
       ...base,
-      ...(loopCypher ? { loop } : {}),
+      ...(loopCypher ? { loop, loopStart: async () => lastOf(await job.client.query(cypher.firstKey!, params, 'read')) } : {}),
       loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
       next: async (state) => ({
         cypher: state.lastKey ? cypher.next! : cypher.first!,
@@ -251,6 +260,8 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   let session = client.session();
   let loopOff = false;
   let loopBatches = spec.loopBatches ?? 1;
+  /** the smallest key, once asked (null: none, or it could not be read) */
+  let start: CheckpointKey | null | undefined;
   const maxBatches = spec.options.maxBatches ?? Infinity;
   /** One batch in its own transaction, with the checkpoint. */
   const oneBatch = async (plan: BatchPlan, from: JobCheckpoint): Promise<JobCheckpoint> => {
@@ -270,10 +281,10 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
     return next;
   };
   /** Batches of the server-side form, each committed with its progress; then the JSON checkpoint (counters, done). */
-  const loopQuery = async (loop: NonNullable<JobSpec['loop']>, from: JobCheckpoint): Promise<JobCheckpoint> => {
+  const loopQuery = async (loop: NonNullable<JobSpec['loop']>, from: JobCheckpoint, key: LoopFrom): Promise<JobCheckpoint> => {
     const asked = Math.max(1, Math.min(loopBatches, maxBatches - from.batches));
     const t = now();
-    const did = await loop(from, asked, session);
+    const did = await loop(from, key, asked, session);
     loopBatches = nextLoopBatches(asked, did.batches, now() - t);
     // no batch at all: the job is probably done, but a batch from the client says so for certain (a loop
     // that cannot find the history entry would do nothing and say nothing)
@@ -303,15 +314,23 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
       journal.adopt(ordinal, committed);
       addCounters(job.stepCounters, diffCounters(committed.counters, state.counters));
       state = committed;
+      job.onCommit();
       return true;
     };
     while (!state.done) {
-      // the server-side form takes over once a batch recorded a key (a timeout applies per transaction: not there)
-      const loop = state.lastKey !== null && job.timeoutMs === undefined && !loopOff ? spec.loop : undefined;
+      // the server-side form runs the batches after the last key recorded, or from the smallest key when
+      // none is; a timeout applies per transaction, so not there; the client's batches when it cannot
+      const serverSide = job.timeoutMs === undefined && !loopOff ? spec.loop : undefined;
+      if (serverSide && state.lastKey === null && start === undefined) {
+        // a failure here (or no rows) leaves the first batch to the client, which retries and reports
+        start = spec.loopStart ? await spec.loopStart().catch(() => null) : null;
+      }
+      const key: LoopFrom | undefined = state.lastKey !== null ? { key: state.lastKey, at: false } : start ? { key: start, at: true } : undefined;
+      const loop = serverSide && key ? serverSide : undefined;
       const plan = loop ? undefined : await spec.next(state);
       for (let attempt = 0; ; attempt++) {
         try {
-          const next = loop ? await loopQuery(loop, state) : await oneBatch(plan!, state);
+          const next = loop ? await loopQuery(loop, state, key!) : await oneBatch(plan!, state);
           addCounters(job.stepCounters, diffCounters(next.counters, state.counters));
           state = next;
           break;

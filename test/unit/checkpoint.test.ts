@@ -120,6 +120,10 @@ describe('key-ordered batch queries', () => {
       'SET b.slug = toLower(b.title)\n' +
       'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType');
     expect(q.next).toContain('WHERE b.isbn > $neomigAfter AND (b.slug IS NULL)');
+    // where the server-side form starts a new job: the smallest key of the rows it will walk
+    expect(q.firstKey).toBe('MATCH (b:Book) WHERE b.isbn IS NOT NULL AND (b.slug IS NULL)\n' +
+      'WITH b.isbn AS neomig_key ORDER BY neomig_key LIMIT 1\n' +
+      'RETURN toString(neomig_key) AS last, valueType(neomig_key) AS lastType');
   });
 
   it('runs an update that may change the rows in a subquery', () => {
@@ -188,7 +192,8 @@ describe('keyedLoopCypher', () => {
   it('runs each batch in its own inner transaction after the key the entry records, and records the next', () => {
     const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry)!;
     expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
-    expect(cypher).toContain('MATCH (b:Book) WHERE b.id > neomig_after AND (b.slug IS NULL)');
+    expect(cypher).toContain('MATCH (b:Book) WHERE b.id >= neomig_after AND (neomig_at OR b.id <> neomig_after) AND (b.slug IS NULL)');
+    expect(cypher).toContain('neomig_entry.checkpointAfter IS NULL AND $neomigInclusive AS neomig_at');
     expect(cypher).toContain('coalesce(neomig_entry.checkpointAfter, $neomigAfter)');
     expect(cypher).toContain('SET neomig_entry.checkpointAfter = neomig_last');
     // a row-preserving update is inlined, any other runs in a subquery so its rows are still counted
