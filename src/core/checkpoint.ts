@@ -99,6 +99,20 @@ export function checkpointKey(text: string | null, valueType: string | null): Ch
   return { type: type as CheckpointKey['type'], value: text };
 }
 
+/**
+ * A key of the same type below `key`, with no key between them when `key` is the smallest of a job's:
+ * where a walk that takes the keys after one starts so that it takes the smallest too. Null when there
+ * is none (the smallest INTEGER, a FLOAT of -Infinity or NaN, the empty STRING) or no key.
+ */
+export function keyBelow(key: CheckpointKey | null): CheckpointKey | null {
+  if (!key) return null;
+  if (key.type === 'STRING') return key.value === '' ? null : { type: 'STRING', value: '' };
+  if (key.type === 'FLOAT') return Number(key.value) > -Infinity ? { type: 'FLOAT', value: '-Infinity' } : null;
+  if (!/^-?\d+$/.test(key.value)) return null;
+  const below = BigInt(key.value) - 1n;
+  return below < -(2n ** 63n) ? null : { type: 'INTEGER', value: below.toString() };
+}
+
 /** The key as a plain value for ctx.checkpoint (an INTEGER beyond 2^53 stays a string). */
 export function keyValue(key: CheckpointKey | null): number | string | null {
   if (!key) return null;

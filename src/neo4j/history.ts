@@ -1,5 +1,6 @@
 import type { AppliedMigration, AppliedStatus, PartialChanges, StatementCounters, TransactionMode } from '../core/types.js';
 import type { Counters } from '../core/vocabulary.js';
+import { LOOP_PROPERTIES, loopProgressProjection } from '../core/batch-query.js';
 import { type Checkpoint, encodeCheckpoint, parseCheckpoint, withLoopProgress } from '../core/checkpoint.js';
 import { type ChangeSet, parseChangeSet } from '../core/fingerprint.js';
 import { type Neo4jClient, type Query, type Row, type TransactionRun, label } from './client.js';
@@ -113,7 +114,7 @@ export class HistoryStore {
   readQuery(): Query {
     return {
       cypher: `MATCH (v:${this.h}) WHERE v.database = $database
-       RETURN v {.*, installedAt: toString(v.installedAt)} AS v ORDER BY v.version`,
+       RETURN v {.*, installedAt: toString(v.installedAt), checkpointAhead: ${loopProgressProjection('v')}} AS v ORDER BY v.version`,
       params: { database: this.database },
     };
   }
@@ -327,7 +328,8 @@ export class HistoryStore {
 
 /** A write of the JSON checkpoint supersedes what a batch loop recorded after the last one (see withLoopProgress). */
 function withLoopCleared(props: Record<string, unknown>): Record<string, unknown> {
-  return 'checkpoint' in props ? { ...props, checkpointAfter: null, checkpointAhead: null } : props;
+  if (!('checkpoint' in props)) return props;
+  return { ...props, ...Object.fromEntries(LOOP_PROPERTIES.map((p) => [p, null])), checkpointAhead: null };
 }
 
 /** An entry's checkpoint: its JSON, with what a server-side batch loop recorded after it. */

@@ -11,8 +11,8 @@
  * (core/retry.ts); any other error stops the job with its checkpoint recorded.
  */
 import type { QueryResult, Session } from 'neo4j-driver';
-import { type KeyedBatchSpec, keyedBatchCypher, keyedLoopCypher, nextLoopBatches } from '../core/batch-query.js';
-import { type CheckpointKey, type JobCheckpoint, checkpointKey } from '../core/checkpoint.js';
+import { type KeyedBatchSpec, LOOP_PROPERTIES, keyedBatchCypher, keyedLoopCypher, nextLoopBatches } from '../core/batch-query.js';
+import { type CheckpointKey, type JobCheckpoint, checkpointKey, keyBelow } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
 import type { BatchProgressEvent, Counters, MigratorEvent } from '../core/vocabulary.js';
 import { NeomigError, isNeomigError } from '../errors.js';
@@ -59,20 +59,14 @@ interface JobSpec {
   defaultCount?: string;
   /** the next batch after `state`; called once per batch (retries reuse it) */
   next: (state: JobCheckpoint) => Promise<BatchPlan>;
-  /** the server-side form: up to `batches` batches after `from.key` (from it when `from.at`) in one
-   *  query (see keyedLoopCypher) */
-  loop?: (state: JobCheckpoint, from: LoopFrom, batches: number, session: Session) => Promise<LoopResult>;
-  /** where the server-side form starts a job with no key yet: its smallest key (null: no rows) */
+  /** the server-side form: up to `batches` batches after `after` in one query (see keyedLoopCypher) */
+  loop?: (state: JobCheckpoint, after: CheckpointKey, batches: number, session: Session) => Promise<LoopResult>;
+  /** where the server-side form starts a job with no key yet: a key below its smallest (null: no rows,
+   *  or none is below it; the client runs the first batch then) */
   loopStart?: () => Promise<CheckpointKey | null>;
   /** batches per query of the server-side form */
   loopBatches?: number;
   close?: () => Promise<void>;
-}
-
-/** Where a query of the server-side form starts: after `key`, or at it (a job's smallest key). */
-interface LoopFrom {
-  key: CheckpointKey;
-  at: boolean;
 }
 
 /** What one query of the server-side form did. */
@@ -148,13 +142,12 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   if (cypher.by === 'property') {
     const entry = job.journal.loopEntry;
     const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern) : null;
-    const loop: NonNullable<JobSpec['loop']> = async (state, from, batches, session) => {
+    const loop: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
         ...params,
         ...entry!.params,
         neomigBatches: cypherInt(batches),
-        neomigAfter: keyParam(from.key),
-        neomigInclusive: from.at,
+        neomigAfter: keyParam(after),
         neomigRows: cypherInt(state.rows),
         neomigDone: cypherInt(state.batches),
         neomigJob: cypherInt(job.ordinal),
@@ -167,13 +160,13 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
         batches: done,
         lastKey: lastOf(result),
         done: done < batches || lastRows < batchSize,
-        // each batch also set checkpointAfter and checkpointAhead on the entry: those are not the job's
-        counters: withoutProperties(countersOf(result), 2 * done),
+        // each batch also set the entry's loop properties: those are not the job's
+        counters: withoutProperties(countersOf(result), LOOP_PROPERTIES.length * done),
       };
     };
     return runJob(job, {
       ...base,
-      ...(loopCypher ? { loop, loopStart: async () => lastOf(await job.client.query(cypher.firstKey!, params, 'read')) } : {}),
+      ...(loopCypher ? { loop, loopStart: async () => keyBelow(lastOf(await job.client.query(cypher.firstKey!, params, 'read'))) } : {}),
       loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
       next: async (state) => ({
         cypher: state.lastKey ? cypher.next! : cypher.first!,
@@ -260,7 +253,7 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   let session = client.session();
   let loopOff = false;
   let loopBatches = spec.loopBatches ?? 1;
-  /** the smallest key, once asked (null: none, or it could not be read) */
+  /** where the server-side form starts a new job, once asked (null: it does not) */
   let start: CheckpointKey | null | undefined;
   const maxBatches = spec.options.maxBatches ?? Infinity;
   /** One batch in its own transaction, with the checkpoint. */
@@ -281,10 +274,10 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
     return next;
   };
   /** Batches of the server-side form, each committed with its progress; then the JSON checkpoint (counters, done). */
-  const loopQuery = async (loop: NonNullable<JobSpec['loop']>, from: JobCheckpoint, key: LoopFrom): Promise<JobCheckpoint> => {
+  const loopQuery = async (loop: NonNullable<JobSpec['loop']>, from: JobCheckpoint, after: CheckpointKey): Promise<JobCheckpoint> => {
     const asked = Math.max(1, Math.min(loopBatches, maxBatches - from.batches));
     const t = now();
-    const did = await loop(from, key, asked, session);
+    const did = await loop(from, after, asked, session);
     loopBatches = nextLoopBatches(asked, did.batches, now() - t);
     // no batch at all: the job is probably done, but a batch from the client says so for certain (a loop
     // that cannot find the history entry would do nothing and say nothing)
@@ -318,19 +311,19 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
       return true;
     };
     while (!state.done) {
-      // the server-side form runs the batches after the last key recorded, or from the smallest key when
-      // none is; a timeout applies per transaction, so not there; the client's batches when it cannot
+      // the server-side form runs the batches after the last key recorded, or a new job's from below its
+      // smallest key; a timeout applies per transaction, so not there; the client's batches when it cannot
       const serverSide = job.timeoutMs === undefined && !loopOff ? spec.loop : undefined;
       if (serverSide && state.lastKey === null && start === undefined) {
-        // a failure here (or no rows) leaves the first batch to the client, which retries and reports
+        // a failure here leaves the first batch to the client, which retries and reports
         start = spec.loopStart ? await spec.loopStart().catch(() => null) : null;
       }
-      const key: LoopFrom | undefined = state.lastKey !== null ? { key: state.lastKey, at: false } : start ? { key: start, at: true } : undefined;
-      const loop = serverSide && key ? serverSide : undefined;
+      const after = state.lastKey ?? start ?? undefined;
+      const loop = serverSide && after ? serverSide : undefined;
       const plan = loop ? undefined : await spec.next(state);
       for (let attempt = 0; ; attempt++) {
         try {
-          const next = loop ? await loopQuery(loop, state, key!) : await oneBatch(plan!, state);
+          const next = loop ? await loopQuery(loop, state, after!) : await oneBatch(plan!, state);
           addCounters(job.stepCounters, diffCounters(next.counters, state.counters));
           state = next;
           break;

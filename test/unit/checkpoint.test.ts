@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LOOP_TARGET_MS, keyedBatchCypher, keyedLoopCypher, nextLoopBatches, rowPreserving } from '../../src/core/batch-query.js';
+import { LOOP_PROPERTIES, LOOP_TARGET_MS, keyedBatchCypher, keyedLoopCypher, nextLoopBatches, rowPreserving } from '../../src/core/batch-query.js';
 import {
-  type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, parseCheckpoint, withLoopProgress,
+  type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, keyBelow, parseCheckpoint, withLoopProgress,
 } from '../../src/core/checkpoint.js';
 import { backoffDelay, DEFAULT_RETRY, isTransient, retryPolicy } from '../../src/core/retry.js';
 import type { AppliedMigration, LocalMigration, MigrationState } from '../../src/core/types.js';
@@ -192,10 +192,12 @@ describe('keyedLoopCypher', () => {
   it('runs each batch in its own inner transaction after the key the entry records, and records the next', () => {
     const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry)!;
     expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
-    expect(cypher).toContain('MATCH (b:Book) WHERE b.id >= neomig_after AND (neomig_at OR b.id <> neomig_after) AND (b.slug IS NULL)');
-    expect(cypher).toContain('neomig_entry.checkpointAfter IS NULL AND $neomigInclusive AS neomig_at');
+    expect(cypher).toContain('MATCH (b:Book) WHERE b.id > neomig_after AND (b.slug IS NULL)');
     expect(cypher).toContain('coalesce(neomig_entry.checkpointAfter, $neomigAfter)');
-    expect(cypher).toContain('SET neomig_entry.checkpointAfter = neomig_last');
+    expect(cypher).toContain('coalesce(neomig_entry.checkpointBatches, $neomigDone)');
+    // what it records are the properties a JSON checkpoint write clears
+    for (const p of LOOP_PROPERTIES) expect(cypher).toMatch(new RegExp(`neomig_entry\\.${p} = `));
+    expect(cypher.match(/neomig_entry\.checkpoint\w+ = /g)).toHaveLength(LOOP_PROPERTIES.length);
     // a row-preserving update is inlined, any other runs in a subquery so its rows are still counted
     expect(cypher).toMatch(/LIMIT \$neomigBatchSize\n\s*SET b.slug/);
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'MERGE (t:Tag {name: b.genre})' }, entry)).toContain('CALL (*) {\nMERGE');
@@ -220,5 +222,22 @@ describe('nextLoopBatches: how many batches the next server-side query runs', ()
   it('keeps the size when the query ended the job or ran nothing', () => {
     expect(nextLoopBatches(10, 3, 5)).toBe(10);
     expect(nextLoopBatches(10, 0, 5)).toBe(10);
+  });
+});
+
+describe('keyBelow: where a server-side loop starts so that it takes the smallest key too', () => {
+  it('gives a key of the same type below it', () => {
+    expect(keyBelow({ type: 'INTEGER', value: '1' })).toEqual({ type: 'INTEGER', value: '0' });
+    expect(keyBelow({ type: 'INTEGER', value: '-9007199254740993' })).toEqual({ type: 'INTEGER', value: '-9007199254740994' });
+    expect(keyBelow({ type: 'FLOAT', value: '0.5' })).toEqual({ type: 'FLOAT', value: '-Infinity' });
+    expect(keyBelow({ type: 'STRING', value: 'a' })).toEqual({ type: 'STRING', value: '' });
+  });
+
+  it('gives none when nothing of the type is below it', () => {
+    expect(keyBelow({ type: 'INTEGER', value: '-9223372036854775808' })).toBeNull();
+    expect(keyBelow({ type: 'FLOAT', value: '-Infinity' })).toBeNull();
+    expect(keyBelow({ type: 'FLOAT', value: 'NaN' })).toBeNull();
+    expect(keyBelow({ type: 'STRING', value: '' })).toBeNull();
+    expect(keyBelow(null)).toBeNull();
   });
 });
