@@ -16,7 +16,7 @@ import type { NodeLine, RelationshipLine, SnapshotHeader, SnapshotLine, Snapshot
 import { Progress } from './progress.js';
 import { encodeProperties } from './values.js';
 
-export const DEFAULT_CHUNK = 10_000;
+const DEFAULT_CHUNK = 10_000;
 
 export interface TakeOptions {
   file: string;
