@@ -42,3 +42,19 @@ export function isoToMillis(text: string): number | null {
   const value = Date.parse(`${date}T${hms}.${ms}${zone}`);
   return Number.isNaN(value) ? null : value;
 }
+
+/**
+ * Orders two recorded instants (`installedAt`, as Neo4j prints them) by time, to the nanosecond. Not
+ * by their text: Neo4j drops a fraction's trailing zeros (`…:05.12Z` is before `…:05.123Z`, and
+ * `…:05Z` before `…:05.5Z`, though the text sorts the other way). An unreadable one sorts first.
+ */
+export function compareInstants(a: string, b: string): number {
+  const key = (text: string): [number, string] => {
+    const fraction = ISO.exec(text.trim())?.[3] ?? '';
+    return [isoToMillis(text) ?? Number.NEGATIVE_INFINITY, fraction.padEnd(9, '0').slice(3, 9)];
+  };
+  const [ma, na] = key(a);
+  const [mb, nb] = key(b);
+  if (ma !== mb) return ma < mb ? -1 : 1;
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}

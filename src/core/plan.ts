@@ -4,7 +4,7 @@ import { type MigrationState, type Plan, type PlanStep, type Target, leftNothing
 import { currentVersion, isInEffect } from './reconcile.js';
 import { runsAgain } from './repeatable.js';
 import { compareVersions, parseVersion } from './version.js';
-import { isoToMillis } from './moment.js';
+import { compareInstants, isoToMillis } from './moment.js';
 
 export interface UpPlanOptions {
   to?: Target;
@@ -200,5 +200,5 @@ function appliedAfter(applied: MigrationState[], moment: number): MigrationState
   const at = (s: MigrationState) => isoToMillis(s.applied?.installedAt ?? '') ?? Number.NEGATIVE_INFINITY;
   return applied
     .filter((s) => at(s) > moment)
-    .sort((a, b) => at(b) - at(a) || compareVersions(b.version, a.version));
+    .sort((a, b) => compareInstants(b.applied?.installedAt ?? '', a.applied?.installedAt ?? '') || compareVersions(b.version, a.version));
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isoToMillis, parseMoment } from '../../src/core/moment.js';
+import { compareInstants, isoToMillis, parseMoment } from '../../src/core/moment.js';
 import { planDown } from '../../src/core/plan.js';
 import { reconcile } from '../../src/core/reconcile.js';
+import { driftSources } from '../../src/runner/schema/drift.js';
 import type { AppliedMigration } from '../../src/core/types.js';
 import { appliedEntry } from '../support/history.js';
 
@@ -32,6 +33,23 @@ describe('parseMoment', () => {
   it('reads the nanosecond instants Neo4j records', () => {
     expect(isoToMillis('2026-03-01T11:59:59.999999999Z')).toBe(NOW - 1);
     expect(isoToMillis('not a time')).toBeNull();
+  });
+});
+
+describe('compareInstants', () => {
+  it('orders the instants Neo4j records by time, not by their text (it trims a fraction\'s trailing zeros)', () => {
+    const times = ['2026-03-01T10:00:05.123Z', '2026-03-01T10:00:05Z', '2026-03-01T10:00:05.12Z', '2026-03-01T10:00:05.1230001Z', '2026-03-01T10:00:04.9Z'];
+    expect([...times].sort(compareInstants)).toEqual([
+      '2026-03-01T10:00:04.9Z', '2026-03-01T10:00:05Z', '2026-03-01T10:00:05.12Z', '2026-03-01T10:00:05.123Z', '2026-03-01T10:00:05.1230001Z',
+    ]);
+    expect(compareInstants('2026-03-01T10:00:05.5Z', '2026-03-01T10:00:05.500Z')).toBe(0);
+    expect(compareInstants('2026-03-01T12:00:00+02:00', '2026-03-01T10:00:00.1Z')).toBeLessThan(0);
+  });
+
+  it('folds drift in the order the migrations were applied, whatever their text sorts as', () => {
+    // 1.1.0 (which drops what 1.0.0 created) was applied 3 ms after 1.0.0; as text it sorts first
+    const states = reconcile([], [entry('1.0.0', '2026-03-01T10:00:05.12Z'), entry('1.1.0', '2026-03-01T10:00:05.123Z')]);
+    expect(driftSources([...states].reverse()).map((s) => s.version)).toEqual(['1.0.0', '1.1.0']);
   });
 });
 

@@ -2,6 +2,7 @@
  * The hook `status` and `validate` call: the applied migrations (in the order they were applied) and
  * the live schema handed to the pure drift comparison in core/schema-drift.ts.
  */
+import { compareInstants } from '../../core/moment.js';
 import { type DriftReport, type DriftSource, schemaDrift } from '../../core/schema-drift.js';
 import type { MigrationState } from '../../core/types.js';
 import { readSchema } from '../../neo4j/catalog.js';
@@ -16,8 +17,7 @@ export async function schemaDriftOf(client: Neo4jClient, states: MigrationState[
 /** Applied and baseline entries, oldest first; a Cypher up is read from its file when the file is at hand. */
 export function driftSources(states: MigrationState[]): DriftSource[] {
   const applied = states.filter((s) => s.applied && (s.applied.status === 'applied' || s.applied.status === 'baseline'));
-  const at = (s: MigrationState) => s.applied!.installedAt;
-  applied.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+  applied.sort((a, b) => compareInstants(a.applied!.installedAt, b.applied!.installedAt));
   return applied.map((s) => {
     const a = s.applied!;
     const up = s.local?.up;
