@@ -11,12 +11,13 @@
  * (core/retry.ts); any other error stops the job with its checkpoint recorded.
  */
 import type { QueryResult, Session } from 'neo4j-driver';
-import { type KeyedBatchSpec, LOOP_PROPERTIES, keyedBatchCypher, keyedLoopCypher, nextLoopBatches } from '../core/batch-query.js';
+import { type KeyedBatchCypher, type KeyedBatchSpec, LOOP_PROPERTIES, keyIsUnique, keyedBatchCypher, keyedLoopCypher, nextLoopBatches } from '../core/batch-query.js';
 import { type CheckpointKey, type JobCheckpoint, checkpointKey, keyBelow } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
 import type { BatchProgressEvent, Counters, MigratorEvent } from '../core/vocabulary.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { batchTransaction, streamColumn } from '../neo4j/batch-tx.js';
+import { readSchema } from '../neo4j/catalog.js';
 import { type Neo4jClient, type TransactionRun, addCounters, countersOf, cypherInt } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
 import type { BatchJournal } from './journal.js';
@@ -115,10 +116,13 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   const label = spec.label?.trim() || `batch ${job.ordinal}`;
   const fail = (what: string, hint: string) =>
     new NeomigError('MIGRATION_FAILED', `ctx.batch() in ${job.version} (${label}): ${what}`, { version: job.version, hint });
-  const cypher = keyedBatchCypher(spec as KeyedBatchSpec);
-  if (typeof cypher === 'string') {
-    throw fail(cypher, 'E.g. ctx.batch({ match: "(b:Book)", key: "b.isbn", update: "SET b.slug = toLower(b.title)" }).');
+  const checked = keyedBatchCypher(spec as KeyedBatchSpec);
+  if (typeof checked === 'string') {
+    throw fail(checked, 'E.g. ctx.batch({ match: "(b:Book)", key: "b.isbn", update: "SET b.slug = toLower(b.title)" }).');
   }
+  // equal keys need batches that take them whole (a second seek per batch), unless a constraint rules them out
+  const unique = checked.by === 'property' && keyIsUnique(spec as KeyedBatchSpec, await readSchema(job.client).catch(() => []));
+  const cypher = unique ? (keyedBatchCypher(spec as KeyedBatchSpec, true) as KeyedBatchCypher) : checked;
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw fail(`batchSize must be a whole number of at least 1, not ${batchSize}`, 'E.g. batchSize: 10000.');
@@ -141,7 +145,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
 
   if (cypher.by === 'property') {
     const entry = job.journal.loopEntry;
-    const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern) : null;
+    const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique) : null;
     const loop: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
         ...params,

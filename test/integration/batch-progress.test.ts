@@ -154,6 +154,33 @@ describe('a key-ordered ctx.batch() (its batches after the first run server-side
   }, 180_000);
 });
 
+describe('a ctx.batch() by a key that repeats (no constraint makes it unique)', () => {
+  // 1,000 items, 37 to a year: runs of equal keys cross every batch boundary of 50
+  const job = (version: string, extra: string) => `export default {
+    ${extra}
+    async up(ctx) {
+      await ctx.batch({ label: 'by year', match: '(i:YearItem)', key: 'i.year', update: 'SET i.n${version} = coalesce(i.n${version}, 0) + 1', batchSize: 50 });
+    },
+  };`;
+
+  it('updates every row exactly once, whether its batches run on the server or from neomig (a timeout)', async () => {
+    await driver.executeQuery('CREATE INDEX year_item_year IF NOT EXISTS FOR (i:YearItem) ON (i.year)');
+    await driver.executeQuery('UNWIND range(0, 999) AS k CREATE (:YearItem {k: k, year: 1900 + k / 37})');
+    await driver.executeQuery('CALL db.awaitIndexes(300)');
+    const m = testMigrator(migrationsDir({ 'V1__server.ts': job('1', ''), 'V2__client.ts': job('2', "timeout: '60s',") }));
+    try {
+      const result = await m.up();
+      expect(result.applied.map((a) => a.counters)).toEqual([{ propertiesSet: 1000 }, { propertiesSet: 1000 }]);
+      const counts = await driver.executeQuery('MATCH (i:YearItem) RETURN i.n1 AS n1, i.n2 AS n2, count(*) AS c');
+      expect(counts.records.map((r) => [r.get('n1'), r.get('n2'), Number(r.get('c'))])).toEqual([[neo4j.int(1), neo4j.int(1), 1000]]);
+      const done = m.events.filter((e): e is BatchProgressEvent => e.type === 'batch:progress' && e.phase === 'done');
+      expect(done.map((e) => e.rows)).toEqual([1000, 1000]);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
 describe('ctx.batch jobs', () => {
   const TWO_JOBS = `export default {
     async up(ctx) {

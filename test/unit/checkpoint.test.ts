@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOOP_PROPERTIES, LOOP_TARGET_MS, keyedBatchCypher, keyedLoopCypher, nextLoopBatches, rowPreserving } from '../../src/core/batch-query.js';
+import { LOOP_PROPERTIES, LOOP_TARGET_MS, keyIsUnique, keyedBatchCypher, keyedLoopCypher, nextLoopBatches, rowPreserving } from '../../src/core/batch-query.js';
+import type { SchemaItem } from '../../src/core/schema.js';
 import {
   type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, keyBelow, parseCheckpoint, withLoopProgress,
 } from '../../src/core/checkpoint.js';
@@ -111,8 +112,8 @@ describe('progress: rate and ETA', () => {
 });
 
 describe('key-ordered batch queries', () => {
-  it('walks an indexed property with a range from the last key', () => {
-    const q = keyedBatchCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.isbn', update: 'SET b.slug = toLower(b.title)' });
+  it('walks a unique property with a range from the last key', () => {
+    const q = keyedBatchCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.isbn', update: 'SET b.slug = toLower(b.title)' }, true);
     expect(q).toMatchObject({ by: 'property', count: 'MATCH (b:Book) WHERE (b.slug IS NULL) RETURN count(*) AS total' });
     if (typeof q === 'string') throw new Error(q);
     expect(q.first).toBe('MATCH (b:Book) WHERE b.isbn IS NOT NULL AND (b.slug IS NULL)\n' +
@@ -124,6 +125,21 @@ describe('key-ordered batch queries', () => {
     expect(q.firstKey).toBe('MATCH (b:Book) WHERE b.isbn IS NOT NULL AND (b.slug IS NULL)\n' +
       'WITH b.isbn AS neomig_key ORDER BY neomig_key LIMIT 1\n' +
       'RETURN toString(neomig_key) AS last, valueType(neomig_key) AS lastType');
+  });
+
+  it('takes every row of the last key into its batch when keys may repeat', () => {
+    const q = keyedBatchCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'b.year', update: 'SET b.slug = 1' });
+    if (typeof q === 'string') throw new Error(q);
+    expect(q.next).toBe('CALL () {\n' +
+      '  MATCH (b:Book) WHERE b.year > $neomigAfter AND (b.slug IS NULL)\n' +
+      '  WITH b.year AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\n' +
+      '  RETURN max(neomig_key) AS neomig_upto\n' +
+      '}\n' +
+      'MATCH (b:Book) WHERE b.year > $neomigAfter AND b.year <= neomig_upto AND (b.slug IS NULL)\n' +
+      'WITH *, b.year AS neomig_key\n' +
+      'SET b.slug = 1\n' +
+      'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType');
+    expect(q.first).toContain('WHERE b.year IS NOT NULL AND b.year <= neomig_upto AND (b.slug IS NULL)');
   });
 
   it('runs an update that may change the rows in a subquery', () => {
@@ -162,6 +178,30 @@ describe('key-ordered batch queries', () => {
   });
 });
 
+describe('keyIsUnique: whether a constraint rules out two rows with one key', () => {
+  const constraint = (type: string, labels: string[], properties: string[], entityType: 'NODE' | 'RELATIONSHIP' = 'NODE'): SchemaItem => ({
+    kind: 'constraint', name: 'c', type, entityType, labelsOrTypes: labels, properties, propertyType: null, options: null, createStatement: null,
+  });
+  const spec = (match: string, key: string) => ({ match, key, update: 'SET x.y = 1' });
+
+  it.each([
+    ['(b:Book)', 'b.isbn', constraint('UNIQUENESS', ['Book'], ['isbn']), true],
+    ['MATCH (b:Book {lang: "en"})', 'b.isbn', constraint('NODE_PROPERTY_UNIQUENESS', ['Book'], ['isbn']), true],
+    ['(a:Author)-[w:WROTE]->(b:Book:Old)', 'b.isbn', constraint('NODE_KEY', ['Old'], ['isbn']), true],
+    ['()-[r:WROTE]->()', 'r.id', constraint('RELATIONSHIP_UNIQUENESS', ['WROTE'], ['id'], 'RELATIONSHIP'), true],
+    ['(b:`Old Book`)', 'b.`the isbn`', constraint('UNIQUENESS', ['Old Book'], ['the isbn']), true],
+    ['(b:Book)', 'elementId(b)', undefined, true],
+    ['(b:Book)', 'b.isbn', constraint('UNIQUENESS', ['Book'], ['isbn', 'lang']), false],
+    ['(b:Book)', 'b.isbn', constraint('UNIQUENESS', ['Magazine'], ['isbn']), false],
+    ['(b:Book|Magazine)', 'b.isbn', constraint('UNIQUENESS', ['Book'], ['isbn']), false],
+    ['(b)', 'b.isbn', constraint('UNIQUENESS', ['Book'], ['isbn']), false],
+    ['(b:Book)', 'b.isbn', constraint('NODE_PROPERTY_EXISTENCE', ['Book'], ['isbn']), false],
+    ['()-[r:WROTE]->()', 'r.id', constraint('UNIQUENESS', ['WROTE'], ['id']), false],
+  ])('%s by %s: %s', (match, key, c, expected) => {
+    expect(keyIsUnique(spec(match, key), c ? [c] : [])).toBe(expected);
+  });
+});
+
 describe('withLoopProgress: what a server-side batch loop recorded after the JSON checkpoint', () => {
   const two: Checkpoint = {
     jobs: [
@@ -190,7 +230,7 @@ describe('keyedLoopCypher', () => {
   const entry = '(neomig_entry:`SchemaVersion` {database: $neomigDatabase, version: $neomigVersion})';
 
   it('runs each batch in its own inner transaction after the key the entry records, and records the next', () => {
-    const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry)!;
+    const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry, true)!;
     expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
     expect(cypher).toContain('MATCH (b:Book) WHERE b.id > neomig_after AND (b.slug IS NULL)');
     expect(cypher).toContain('coalesce(neomig_entry.checkpointAfter, $neomigAfter)');
@@ -200,12 +240,19 @@ describe('keyedLoopCypher', () => {
     expect(cypher.match(/neomig_entry\.checkpoint\w+ = /g)).toHaveLength(LOOP_PROPERTIES.length);
     // a row-preserving update is inlined, any other runs in a subquery so its rows are still counted
     expect(cypher).toMatch(/LIMIT \$neomigBatchSize\n\s*SET b.slug/);
-    expect(keyedLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'MERGE (t:Tag {name: b.genre})' }, entry)).toContain('CALL (*) {\nMERGE');
+    expect(keyedLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'MERGE (t:Tag {name: b.genre})' }, entry, true)).toContain('CALL (*) {\nMERGE');
+  });
+
+  it('takes every row of the last key into its batch when keys may repeat', () => {
+    const cypher = keyedLoopCypher({ match: '(b:Book)', key: 'b.year', update: 'SET b.x = 1' }, entry, false)!;
+    expect(cypher).toContain('CALL (neomig_after) {\n      MATCH (b:Book) WHERE b.year > neomig_after\n      WITH b.year AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize');
+    expect(cypher).toContain('MATCH (b:Book) WHERE b.year > neomig_after AND b.year <= neomig_upto\n');
+    expect(cypher).not.toMatch(/LIMIT \$neomigBatchSize\n\s*SET/);
   });
 
   it('has no server-side form for element ids or parts that do not make a job', () => {
-    expect(keyedLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry)).toBeNull();
-    expect(keyedLoopCypher({ match: '(b:Book)', key: 'a.id', update: 'SET b.x = 1' }, entry)).toBeNull();
+    expect(keyedLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry, true)).toBeNull();
+    expect(keyedLoopCypher({ match: '(b:Book)', key: 'a.id', update: 'SET b.x = 1' }, entry, false)).toBeNull();
   });
 });
 
