@@ -7,6 +7,8 @@
  *     key-ordered job must): what key order costs by itself, apart from neomig's bookkeeping
  *   - ctx.batch key-ordered by an indexed property (b.id), 10,000 per batch, a checkpoint per batch
  *   - ctx.batch key-ordered by elementId(b)
+ *   - ctx.batch by b.id with `concurrency: 2` (key ranges, two transactions at once), against the bare
+ *     driver's `IN 2 CONCURRENT TRANSACTIONS`: the same parallelism on both sides
  *   - ctx.batch loop form (WHERE b.loop IS NULL ... LIMIT $batchSize), the old documented pattern, once
  * then the graph is doubled and the bare driver and the keyed form run again: 2N vs N time.
  * Every timed run overwrites the same property (b.v) with a value of its own, so every run does the same
@@ -23,6 +25,8 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import type { Server } from './database.js';
 
 const BATCH = 10_000;
+/** batches at once for the concurrent contenders (the bench machine's cores) */
+const CONCURRENCY = 2;
 
 interface Run {
   contender: string;
@@ -54,16 +58,16 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     if (c !== n) throw new Error(`bench batch: run ${k} set ${p} on ${c} books, not ${n}`);
   };
 
-  const bare = (ordered: boolean) => async (n: number) => {
+  const bare = (ordered: boolean, concurrent = false) => async (n: number) => {
     const k = ++run;
     const t = performance.now();
     const order = ordered ? 'WHERE b.id IS NOT NULL WITH b ORDER BY b.id ' : '';
-    await implicit(`MATCH (b:Book) ${order}CALL (b) { SET b.v = b.id * 2 + ${k} } IN TRANSACTIONS OF ${BATCH} ROWS`);
+    await implicit(`MATCH (b:Book) ${order}CALL (b) { SET b.v = b.id * 2 + ${k} } IN ${concurrent ? `${CONCURRENCY} CONCURRENT ` : ''}TRANSACTIONS OF ${BATCH} ROWS`);
     const ms = performance.now() - t;
     await check('v', k, n);
     return ms;
   };
-  const neomig = (form: 'keyed' | 'elementId' | 'loop') => async (n: number) => {
+  const neomig = (form: 'keyed' | 'elementId' | 'loop', concurrency = 1) => async (n: number) => {
     const k = ++run;
     const p = form === 'loop' ? 'loop' : 'v';
     const dir = path.join(scratch, `batch-${k}`);
@@ -72,7 +76,7 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     const call =
       form === 'loop'
         ? `ctx.batch('MATCH (b:Book) WHERE b.${p} IS NULL WITH b LIMIT $batchSize ${update} RETURN count(b)', {}, { batchSize: ${BATCH} })`
-        : `ctx.batch({ match: '(b:Book)', key: '${form === 'keyed' ? 'b.id' : 'elementId(b)'}', update: '${update}', batchSize: ${BATCH}, total: ${n} })`;
+        : `ctx.batch({ match: '(b:Book)', key: '${form === 'keyed' ? 'b.id' : 'elementId(b)'}', update: '${update}', batchSize: ${BATCH}, total: ${n}, concurrency: ${concurrency} })`;
     writeFileSync(path.join(dir, 'V1__backfill.js'), `export default { async up(ctx) { await ${call}; }, async down() {} };\n`);
     await driver.executeQuery('MATCH (v) WHERE v:SchemaVersion OR v:SchemaVersionEvent DETACH DELETE v');
     const migrator = createMigrator({ uri: server.uri, username: server.username, password: server.password, migrations: dir });
@@ -105,6 +109,8 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     ['ctx.batch by b.id', neomig('keyed')],
     ['ctx.batch by elementId', neomig('elementId')],
     ['bare driver, in key order', bare(true)],
+    [`ctx.batch by b.id, concurrency ${CONCURRENCY}`, neomig('keyed', CONCURRENCY)],
+    [`bare driver, ${CONCURRENCY} concurrent`, bare(false, true)],
   ];
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of r % 2 ? [...contenders].reverse() : contenders) await measure(name, nodes, run);
@@ -135,6 +141,9 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
   const paired = of('bare driver CALL IN TRANSACTIONS', nodes).map((ms, r) => ms / of('ctx.batch by b.id', nodes)[r]!).sort((a, b) => a - b);
   lines.push(`  key order by itself: the bare driver in key order is ${(base / ordered).toFixed(2)}× the bare driver; ctx.batch by b.id is ${(ordered / keyed1).toFixed(2)}× the bare driver in key order`);
   lines.push(`  ctx.batch by b.id ÷ the bare driver, round by round: ${paired.map((x) => x.toFixed(2)).join(', ')}`);
+  const concurrent = median(`ctx.batch by b.id, concurrency ${CONCURRENCY}`, nodes);
+  const bareConcurrent = median(`bare driver, ${CONCURRENCY} concurrent`, nodes);
+  lines.push(`  concurrency ${CONCURRENCY}: ctx.batch ${(base / concurrent).toFixed(2)}× the bare driver, ${(bareConcurrent / concurrent).toFixed(2)}× the bare driver's ${CONCURRENCY} concurrent transactions`);
   const keyed2 = median('ctx.batch by b.id', 2 * nodes);
   const bare2 = median('bare driver CALL IN TRANSACTIONS', 2 * nodes);
   lines.push(`  at ${(2 * nodes).toLocaleString('en-US')} nodes: ctx.batch by b.id ${(keyed2 / 1000).toFixed(2)} s (${rate(keyed2, 2 * nodes)}), bare driver ${(bare2 / 1000).toFixed(2)} s`);

@@ -55,8 +55,12 @@ export interface KeyedBatchCypher {
  * `$neomigDone` batches, unless the entry already records a later key.
  * `entry`: the pattern matching the history entry as `neomig_entry`.
  */
-/** The properties a server-side loop writes on the history entry (set to null when the JSON checkpoint is written). */
-export const LOOP_PROPERTIES = ['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches'] as const;
+/** The properties the server-side forms write on the history entry (set to null when the JSON checkpoint
+ *  is written): the loop all but `checkpointDone`, the concurrent form all but `checkpointAfter`. */
+export const LOOP_PROPERTIES = ['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches', 'checkpointDone'] as const;
+
+/** How many of them each batch of a form sets (its counters are not the job's). */
+export const LOOP_SETS_PER_BATCH = 4;
 
 /** What the history reads of them, as the list withLoopProgress takes (an entry whose loop ran under an
  *  earlier neomig has the list itself, `checkpointAhead`). `v`: the entry. */
@@ -112,6 +116,62 @@ function batchRows(parts: { match: string; where: string; key: string }, from: s
 MATCH ${match} WHERE ${and(from, `${key} <= neomig_upto`, where)}
 WITH *, ${key} AS neomig_key`;
 }
+
+/**
+ * The concurrent form (`concurrency` > 1) takes its batches as key ranges worked out before the query:
+ * the keys after `$neomigAfter`, `$neomigChunkRows` of them, read in order (keys only), give the upper
+ * key of every `$neomigBatchSize`-th row and of the last (`highs`, as text, with their type). Batch i
+ * then takes the rows with a key in (highs[i-1], highs[i]] (the first from `$neomigAfter`): a range
+ * holds a run of equal keys whole, and the ranges can commit in any order.
+ */
+export function rangeBoundsCypher(spec: KeyedBatchSpec): string | null {
+  const parts = keyedParts(spec);
+  if (typeof parts === 'string' || parts.element) return null;
+  const { match, where, key } = parts;
+  return `MATCH ${match} WHERE ${[`${key} > $neomigAfter`, where].filter(Boolean).join(' AND ')}
+WITH ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigChunkRows
+WITH collect(neomig_key) AS neomig_keys
+RETURN size(neomig_keys) AS rows, valueType(head(neomig_keys)) AS type,
+  [i IN range($neomigBatchSize - 1, size(neomig_keys) - 1, $neomigBatchSize) | toString(neomig_keys[i])]
+    + CASE WHEN size(neomig_keys) % $neomigBatchSize = 0 THEN [] ELSE [toString(last(neomig_keys))] END AS highs`;
+}
+
+/**
+ * The concurrent form's query: the batches of one set of ranges (rangeBoundsCypher) in
+ * `CALL { } IN n CONCURRENT TRANSACTIONS OF 1 ROW`, each range its own transaction, which records on
+ * the history entry that it is done (`checkpointDone`, the range's index), with the job's rows and
+ * batches. It writes the entry first and reads the totals after, so its write lock orders the
+ * transactions that add to them. A range already done (`$neomigDoneRanges`, from the checkpoint, or
+ * what the entry records since) is skipped: a resumed run takes up the same ranges.
+ */
+export function keyedRangesCypher(spec: KeyedBatchSpec, entry: string, concurrency: number): string | null {
+  const parts = keyedParts(spec);
+  if (typeof parts === 'string' || parts.element || !Number.isInteger(concurrency) || concurrency < 2) return null;
+  const { match, where, key, update } = parts;
+  const body = rowPreserving(update) ? update : `CALL (*) {\n${update}\n}`;
+  const range = `${key} > neomig_lo AND ${key} <= neomig_hi`;
+  return `UNWIND range(0, size($neomigHighs) - 1) AS neomig_i
+CALL (neomig_i) {
+  MATCH ${entry}
+  WITH neomig_entry WHERE NOT neomig_i IN coalesce(neomig_entry.checkpointDone, $neomigDoneRanges)
+  CALL (neomig_i) {
+    WITH CASE WHEN neomig_i = 0 THEN $neomigAfter ELSE $neomigHighs[neomig_i - 1] END AS neomig_lo, $neomigHighs[neomig_i] AS neomig_hi
+    MATCH ${match} WHERE ${[range, where].filter(Boolean).join(' AND ')}
+    ${body}
+    RETURN count(*) AS neomig_count
+  }
+  SET neomig_entry.checkpointJob = $neomigJob
+  WITH neomig_entry, neomig_i, neomig_count
+  SET neomig_entry.checkpointDone = coalesce(neomig_entry.checkpointDone, $neomigDoneRanges) + neomig_i,
+    neomig_entry.checkpointRows = coalesce(neomig_entry.checkpointRows, $neomigRows) + neomig_count,
+    neomig_entry.checkpointBatches = coalesce(neomig_entry.checkpointBatches, $neomigDone) + 1
+  RETURN neomig_count
+} IN ${concurrency} CONCURRENT TRANSACTIONS OF 1 ROW
+RETURN sum(neomig_count) AS rows, count(*) AS batches`;
+}
+
+/** Keys one query of the concurrent form reads to work out its ranges (and the server holds, as a list). */
+export const MAX_CHUNK_ROWS = 500_000;
 
 const RESULT = 'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType';
 

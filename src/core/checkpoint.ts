@@ -26,6 +26,18 @@ export interface JobCheckpoint {
   total?: number;
   /** what the job's committed batches changed */
   counters: Counters;
+  /** the concurrent form's ranges in flight: (after, highs[0]], (highs[0], highs[1]], ...; `done`, the
+   *  ranges committed (each records itself on the history entry: see withLoopProgress) */
+  chunk?: KeyChunk;
+}
+
+/** Ranges of keys a concurrent ctx.batch() query works on (core/batch-query.ts keyedRangesCypher). */
+export interface KeyChunk {
+  after: CheckpointKey;
+  highs: CheckpointKey[];
+  done: number[];
+  /** the keys ran out within these ranges: the job is done with them */
+  last: boolean;
 }
 
 export interface Checkpoint {
@@ -61,6 +73,7 @@ export function parseCheckpoint(text: string | null | undefined): Checkpoint | n
         done: j.done === true,
         ...(j.total !== undefined && j.total !== null ? { total: Number(j.total) } : {}),
         counters: j.counters ?? {},
+        ...(j.chunk ? { chunk: parseChunk(j.chunk) } : {}),
       })),
     };
   } catch {
@@ -70,21 +83,43 @@ export function parseCheckpoint(text: string | null | undefined): Checkpoint | n
 
 const KEY_TYPES: CheckpointKey['type'][] = ['INTEGER', 'FLOAT', 'STRING'];
 
+function parseChunk(chunk: Partial<KeyChunk>): KeyChunk {
+  const key = (k: Partial<CheckpointKey> | undefined): CheckpointKey => {
+    if (!k || !KEY_TYPES.includes(k.type as CheckpointKey['type'])) throw new Error('not a key');
+    return { type: k.type as CheckpointKey['type'], value: String(k.value) };
+  };
+  return {
+    after: key(chunk.after),
+    highs: (chunk.highs ?? []).map(key),
+    done: (chunk.done ?? []).map(Number),
+    last: chunk.last === true,
+  };
+}
+
 /**
- * The checkpoint with what a server-side batch loop (core/batch-query.ts keyedLoopCypher) recorded
- * after it: `ahead` is the entry's `checkpointAhead`, [job, rows, batches, key text, key type], written
- * by each of the loop's batches in its own transaction. It counts only when it is further than the
- * job's JSON record (which every write of the JSON clears it with); the batches it adds carry no counters.
+ * The checkpoint with what a server-side form recorded after it: `ahead` is the entry's
+ * `checkpointAhead`, [job, rows, batches, key text, key type], written by each batch in its own
+ * transaction; the loop (core/batch-query.ts keyedLoopCypher) records its last key there, the
+ * concurrent form (keyedRangesCypher) the ranges done instead (`done`, the entry's `checkpointDone`).
+ * It counts only when it is further than the job's JSON record (which every write of the JSON clears it
+ * with); the batches it adds carry no counters.
  */
-export function withLoopProgress(checkpoint: Checkpoint | null, ahead: unknown): Checkpoint | null {
+export function withLoopProgress(checkpoint: Checkpoint | null, ahead: unknown, done?: unknown): Checkpoint | null {
   if (!checkpoint || !Array.isArray(ahead) || ahead.length !== 5) return checkpoint;
   const [job, rows, batches, text, type] = ahead.map((x) => (x === null || x === undefined ? null : String(x)));
   const at = Number(job) - 1;
   const recorded = checkpoint.jobs[at];
   if (!recorded || !(Number(batches) > recorded.batches)) return checkpoint;
-  const key = checkpointKey(text ?? null, type ?? null);
-  if (typeof key === 'string') return checkpoint;
-  const jobs = checkpoint.jobs.map((j, i) => (i === at ? { ...j, rows: Number(rows), batches: Number(batches), lastKey: key } : j));
+  let moved: Partial<JobCheckpoint>;
+  if (recorded.chunk) {
+    if (!Array.isArray(done)) return checkpoint;
+    moved = { chunk: { ...recorded.chunk, done: done.map(Number) } };
+  } else {
+    const key = checkpointKey(text ?? null, type ?? null);
+    if (typeof key === 'string') return checkpoint;
+    moved = { lastKey: key };
+  }
+  const jobs = checkpoint.jobs.map((j, i) => (i === at ? { ...j, rows: Number(rows), batches: Number(batches), ...moved } : j));
   return { jobs };
 }
 

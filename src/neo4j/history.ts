@@ -335,7 +335,7 @@ function withLoopCleared(props: Record<string, unknown>): Record<string, unknown
 /** An entry's checkpoint: its JSON, with what a server-side batch loop recorded after it. */
 function checkpointOf(v: Row): Checkpoint | null {
   const text = v['checkpoint'] === undefined || v['checkpoint'] === null ? null : String(v['checkpoint']);
-  return withLoopProgress(parseCheckpoint(text), v['checkpointAhead']);
+  return withLoopProgress(parseCheckpoint(text), v['checkpointAhead'], v['checkpointDone']);
 }
 
 /** An entry as read, including entries written by earlier neomig versions (which said `reversed`). */

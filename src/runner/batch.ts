@@ -11,7 +11,10 @@
  * (core/retry.ts); any other error stops the job with its checkpoint recorded.
  */
 import type { QueryResult, Session } from 'neo4j-driver';
-import { type KeyedBatchCypher, type KeyedBatchSpec, LOOP_PROPERTIES, keyIsUnique, keyedBatchCypher, keyedLoopCypher, nextLoopBatches } from '../core/batch-query.js';
+import {
+  type KeyedBatchCypher, type KeyedBatchSpec, LOOP_SETS_PER_BATCH, MAX_CHUNK_ROWS, keyIsUnique, keyedBatchCypher, keyedLoopCypher,
+  keyedRangesCypher, nextLoopBatches, rangeBoundsCypher,
+} from '../core/batch-query.js';
 import { type CheckpointKey, type JobCheckpoint, checkpointKey, keyBelow } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
 import type { BatchProgressEvent, Counters, MigratorEvent } from '../core/vocabulary.js';
@@ -25,6 +28,8 @@ import type { BatchOptions, BatchResult, KeyedBatchOptions } from './types.js';
 
 const DEFAULT_BATCH_SIZE = 1000;
 const DEFAULT_MAX_BATCHES = 1_000_000;
+/** Batches a concurrent job may run at once (CALL { } IN n CONCURRENT TRANSACTIONS). */
+const MAX_CONCURRENCY = 64;
 
 export interface BatchJob {
   client: Neo4jClient;
@@ -143,8 +148,55 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   const rowsOf = (result: QueryResult) => Number(result.records[0]?.get('rows') ?? 0);
   const base = { label, options: spec, countParams: params, defaultCount: cypher.count };
 
+  const concurrency = spec.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw fail(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${concurrency}`, 'E.g. concurrency: 4 (batches at once).');
+  }
+  if (concurrency > 1 && cypher.by !== 'property') {
+    throw fail('concurrency needs a key that is a property with an index', 'Walk by an indexed property (e.g. b.isbn), or leave concurrency out.');
+  }
+
   if (cypher.by === 'property') {
     const entry = job.journal.loopEntry;
+    const rangesCypher = entry && concurrency > 1 ? keyedRangesCypher(spec as KeyedBatchSpec, entry.pattern, concurrency) : null;
+    const boundsCypher = rangeBoundsCypher(spec as KeyedBatchSpec)!;
+    /** the concurrent form: one query over the ranges after `after` (or the ones in flight when resumed) */
+    const ranges: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
+      let chunk = state.chunk;
+      if (!chunk) {
+        const chunkRows = Math.min(batches * batchSize, Math.max(batchSize, MAX_CHUNK_ROWS));
+        const bounds = (await job.client.query(boundsCypher, { ...params, neomigAfter: keyParam(after), neomigChunkRows: cypherInt(chunkRows) }, 'read')).records[0];
+        const highs = ((bounds?.get('highs') ?? []) as string[]).filter((h, i, all) => i === 0 || h !== all[i - 1]);
+        const type = bounds?.get('type') as string | null;
+        if (highs.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
+        const keys = highs.map((h) => checkpointKey(h, type));
+        const bad = keys.find((k): k is string => typeof k === 'string');
+        if (bad) throw fail(`${bad}; a key is an INTEGER, FLOAT or STRING property`, 'Walk by a property of one of those types with an index.');
+        chunk = { after, highs: keys as CheckpointKey[], done: [], last: Number(bounds?.get('rows') ?? 0) < chunkRows };
+        // the ranges go in the checkpoint before any of them runs: a resumed run must take the same ones
+        const inFlight = { ...state, chunk };
+        const confirm = await job.client.writeTransaction((run) => job.journal.write(run, job.ordinal, inFlight));
+        confirm();
+      }
+      const result = await job.client.implicit(session, rangesCypher!, {
+        ...params,
+        ...entry!.params,
+        neomigAfter: keyParam(chunk.after),
+        neomigHighs: chunk.highs.map(keyParam),
+        neomigDoneRanges: chunk.done.map((i) => cypherInt(i)),
+        neomigRows: cypherInt(state.rows),
+        neomigDone: cypherInt(state.batches),
+        neomigJob: cypherInt(job.ordinal),
+      });
+      const ran = Number(result.records[0]?.get('batches') ?? 0);
+      return {
+        rows: rowsOf(result),
+        batches: ran,
+        lastKey: chunk.highs.at(-1)!,
+        done: chunk.last,
+        counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
+      };
+    };
     const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique) : null;
     const loop: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
@@ -165,13 +217,14 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
         lastKey: lastOf(result),
         done: done < batches || lastRows < batchSize,
         // each batch also set the entry's loop properties: those are not the job's
-        counters: withoutProperties(countersOf(result), LOOP_PROPERTIES.length * done),
+        counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * done),
       };
     };
     return runJob(job, {
       ...base,
-      ...(loopCypher ? { loop, loopStart: async () => keyBelow(lastOf(await job.client.query(cypher.firstKey!, params, 'read'))) } : {}),
-      loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
+      ...(loopCypher ? { loop: rangesCypher ? ranges : loop, loopStart: async () => keyBelow(lastOf(await job.client.query(cypher.firstKey!, params, 'read'))) } : {}),
+      // the concurrent form's ranges run `concurrency` at a time: its first query is that many times longer
+      loopBatches: Math.max(1, Math.ceil((LOOP_ROWS * (rangesCypher ? concurrency : 1)) / batchSize)),
       next: async (state) => ({
         cypher: state.lastKey ? cypher.next! : cypher.first!,
         params: state.lastKey ? { ...params, neomigAfter: keyParam(state.lastKey) } : params,
@@ -284,8 +337,9 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
     const did = await loop(from, after, asked, session);
     loopBatches = nextLoopBatches(asked, did.batches, now() - t);
     // no batch at all: the job is probably done, but a batch from the client says so for certain (a loop
-    // that cannot find the history entry would do nothing and say nothing)
-    if (did.batches === 0) {
+    // that cannot find the history entry would do nothing and say nothing); ranges that a killed run had
+    // all committed have a key to go on from
+    if (did.batches === 0 && !did.lastKey) {
       loopOff = true;
       return from;
     }
@@ -297,6 +351,7 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
       done: did.done,
       counters: addCounters({ ...from.counters }, did.counters),
     };
+    delete next.chunk;
     const confirm = await client.writeTransaction((run) => journal.write(run, ordinal, next));
     confirm();
     return next;
@@ -322,7 +377,7 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
         // a failure here leaves the first batch to the client, which retries and reports
         start = spec.loopStart ? await spec.loopStart().catch(() => null) : null;
       }
-      const after = state.lastKey ?? start ?? undefined;
+      const after = state.chunk?.after ?? state.lastKey ?? start ?? undefined;
       const loop = serverSide && after ? serverSide : undefined;
       const plan = loop ? undefined : await spec.next(state);
       for (let attempt = 0; ; attempt++) {

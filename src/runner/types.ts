@@ -309,6 +309,9 @@ export interface KeyedBatchOptions extends Omit<BatchOptions, 'maxBatches'> {
   update: string;
   /** parameters for match, where and update */
   params?: Record<string, unknown>;
+  /** batches run at once, each in its own transaction (`CALL { } IN n CONCURRENT TRANSACTIONS`); default 1.
+   *  Needs a property key; an update that writes nodes other batches write too can deadlock (retried). */
+  concurrency?: number;
 }
 
 /** What ctx.batch() did. */

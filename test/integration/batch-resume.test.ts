@@ -56,13 +56,15 @@ async function updates(): Promise<Record<string, unknown>[]> {
   return rows('MATCH (i:Item) RETURN coalesce(i.n, 0) AS n, count(*) AS c ORDER BY n');
 }
 
-describe('a key-ordered ctx.batch() killed at random moments', () => {
+// concurrency 2: its batches are key ranges committing in any order, recorded one by one
+describe.each([1, 2])('a key-ordered ctx.batch() killed at random moments (concurrency %i)', (concurrency) => {
   const ITEMS = 200_000;
   const MIGRATION = `export default {
     async up(ctx) {
       await ctx.run('CREATE INDEX item_k IF NOT EXISTS FOR (i:Item) ON (i.k)');
       await ctx.run('MERGE (:Marker {name: "before the batch"}) ON MATCH SET m.again = true'.replace('(:Marker', '(m:Marker'));
-      await ctx.batch({ label: 'count items', match: '(i:Item)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 2000 });
+      await ctx.batch({ label: 'count items', match: '(i:Item)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 2000,
+        concurrency: ${concurrency} });
     },
     async down(ctx) {
       await ctx.run('MATCH (i:Item) REMOVE i.n');
@@ -197,6 +199,53 @@ describe('key-ordered ctx.batch() failures', () => {
       expect(await updates()).toEqual([{ n: 0, c: 100 }]);
       const audit = await rows("MATCH (v:SchemaVersion)-[:HAS_EVENT]->(e) RETURN e.action AS action ORDER BY e.at");
       expect(audit.map((a) => a['action'])).toEqual(['start', 'failed']);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('with concurrency, a hard error keeps the ranges that committed, and the next up runs only the others', async () => {
+    await createItems(1000);
+    await driver.executeQuery('MATCH (i:Item {k: 555}) SET i.bad = true');
+    const m = testMigrator(migrationsDir({
+      'V1__divide.ts': `export default {
+        async up(ctx) {
+          await ctx.batch({ label: 'divide', match: '(i:Item)', key: 'i.k', batchSize: 10, concurrency: 3,
+            update: 'SET i.n = coalesce(i.n, 0) + 1, i.q = CASE WHEN i.bad THEN 1 / 0 ELSE i.k END' });
+        },
+      };`,
+    }));
+    try {
+      const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.result.failed).toMatchObject({ partialChanges: 'remain', neo4jCode: 'Neo.ClientError.Statement.ArithmeticError' });
+      const done = Number((await rows('MATCH (i:Item) WHERE i.n = 1 RETURN count(*) AS c'))[0]!['c']);
+      // whole ranges of 10 committed, not the one with k = 555
+      expect(done % 10).toBe(0);
+      expect(await rows('MATCH (i:Item) WHERE i.k > 550 AND i.k <= 560 RETURN count(i.n) AS c')).toEqual([{ c: 0 }]);
+      const status = await m.status();
+      expect(status.migrations[0]!.applied?.checkpoint?.jobs[0]).toMatchObject({ label: 'divide', rows: done, done: false });
+      await driver.executeQuery('MATCH (i:Item {k: 555}) REMOVE i.bad');
+      const result = await m.up();
+      expect(result.applied.map((a) => a.version)).toEqual(['1.0.0']);
+      expect(await updates()).toEqual([{ n: 1, c: 1000 }]);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it.each([
+    [{ key: 'i.k', concurrency: 0 }, 'concurrency must be a whole number from 1 to 64, not 0'],
+    [{ key: 'i.k', concurrency: 1.5 }, 'concurrency must be a whole number from 1 to 64, not 1.5'],
+    [{ key: 'elementId(i)', concurrency: 2 }, 'concurrency needs a key that is a property with an index'],
+  ])('refuses %j', async (options, message) => {
+    await createItems(10);
+    const m = testMigrator(migrationsDir({
+      'V1__bad.ts': `export default { async up(ctx) { await ctx.batch({ match: '(i:Item)', update: 'SET i.n = 1', ...${JSON.stringify(options)} }); } };`,
+    }));
+    try {
+      const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
+      expect(error.result.failed?.message).toContain(message);
+      expect(await updates()).toEqual([{ n: 0, c: 10 }]);
     } finally {
       await m.close();
     }

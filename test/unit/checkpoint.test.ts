@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LOOP_PROPERTIES, LOOP_TARGET_MS, keyIsUnique, keyedBatchCypher, keyedLoopCypher, nextLoopBatches, rowPreserving } from '../../src/core/batch-query.js';
+import neo4j from 'neo4j-driver';
+import {
+  LOOP_PROPERTIES, LOOP_SETS_PER_BATCH, LOOP_TARGET_MS, keyIsUnique, keyedBatchCypher, keyedLoopCypher, keyedRangesCypher, nextLoopBatches,
+  rangeBoundsCypher, rowPreserving,
+} from '../../src/core/batch-query.js';
 import type { SchemaItem } from '../../src/core/schema.js';
 import {
   type Checkpoint, checkpointKey, checkpointProgress, checkpointView, encodeCheckpoint, isResumable, keyBelow, parseCheckpoint, withLoopProgress,
@@ -236,8 +240,10 @@ describe('keyedLoopCypher', () => {
     expect(cypher).toContain('coalesce(neomig_entry.checkpointAfter, $neomigAfter)');
     expect(cypher).toContain('coalesce(neomig_entry.checkpointBatches, $neomigDone)');
     // what it records are the properties a JSON checkpoint write clears
-    for (const p of LOOP_PROPERTIES) expect(cypher).toMatch(new RegExp(`neomig_entry\\.${p} = `));
-    expect(cypher.match(/neomig_entry\.checkpoint\w+ = /g)).toHaveLength(LOOP_PROPERTIES.length);
+    const sets = cypher.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+    expect(sets).toEqual(['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches']);
+    expect(sets.every((p) => (LOOP_PROPERTIES as readonly string[]).includes(p))).toBe(true);
+    expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
     // a row-preserving update is inlined, any other runs in a subquery so its rows are still counted
     expect(cypher).toMatch(/LIMIT \$neomigBatchSize\n\s*SET b.slug/);
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'MERGE (t:Tag {name: b.genre})' }, entry, true)).toContain('CALL (*) {\nMERGE');
@@ -253,6 +259,43 @@ describe('keyedLoopCypher', () => {
   it('has no server-side form for element ids or parts that do not make a job', () => {
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry, true)).toBeNull();
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'a.id', update: 'SET b.x = 1' }, entry, false)).toBeNull();
+  });
+});
+
+describe('the concurrent form: key ranges', () => {
+  const entry = '(neomig_entry:`SchemaVersion` {database: $neomigDatabase, version: $neomigVersion})';
+
+  it('works out the upper key of every batchSize-th row after the last key, and of the last row', () => {
+    const q = rangeBoundsCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.x = 1' })!;
+    expect(q).toContain('MATCH (b:Book) WHERE b.id > $neomigAfter AND (b.slug IS NULL)\nWITH b.id AS neomig_key ORDER BY neomig_key LIMIT $neomigChunkRows');
+    expect(q).toContain('range($neomigBatchSize - 1, size(neomig_keys) - 1, $neomigBatchSize)');
+    expect(rangeBoundsCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' })).toBeNull();
+  });
+
+  it('runs each range in its own concurrent transaction, skipping ranges done, and records it done with the job\'s rows', () => {
+    const q = keyedRangesCypher({ match: '(b:Book)', key: 'b.id', update: 'SET b.x = 1' }, entry, 4)!;
+    expect(q).toContain('} IN 4 CONCURRENT TRANSACTIONS OF 1 ROW');
+    expect(q).toContain('WHERE NOT neomig_i IN coalesce(neomig_entry.checkpointDone, $neomigDoneRanges)');
+    expect(q).toContain('MATCH (b:Book) WHERE b.id > neomig_lo AND b.id <= neomig_hi\n    SET b.x = 1');
+    // the entry is written (locked) before the totals are read: concurrent ranges add to them in turn
+    expect(q.indexOf('SET neomig_entry.checkpointJob')).toBeLessThan(q.indexOf('coalesce(neomig_entry.checkpointRows'));
+    const sets = q.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+    expect(sets).toEqual(['checkpointJob', 'checkpointDone', 'checkpointRows', 'checkpointBatches']);
+    expect(sets.every((p) => (LOOP_PROPERTIES as readonly string[]).includes(p))).toBe(true);
+    expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
+    expect(keyedRangesCypher({ match: '(b:Book)', key: 'b.id', update: 'SET b.x = 1' }, entry, 1)).toBeNull();
+    expect(keyedRangesCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry, 2)).toBeNull();
+  });
+
+  it('reads the ranges in flight back from the checkpoint, with the ranges the entry records done since', () => {
+    const chunk = { after: { type: 'INTEGER', value: '0' }, highs: [{ type: 'INTEGER', value: '10' }, { type: 'INTEGER', value: '20' }], done: [], last: true };
+    const json = JSON.stringify({ jobs: [{ label: 'ranges', lastKey: null, rows: 0, batches: 0, done: false, counters: {}, chunk }] });
+    const parsed = parseCheckpoint(json)!;
+    expect(parsed.jobs[0]!.chunk).toEqual(chunk);
+    const merged = withLoopProgress(parsed, ['1', '10', '1', null, null], [neo4j.int(1)]);
+    expect(merged!.jobs[0]).toMatchObject({ rows: 10, batches: 1, lastKey: null, chunk: { ...chunk, done: [1] } });
+    // a loop's key-only progress does not apply to ranges in flight
+    expect(withLoopProgress(parsed, ['1', '10', '1', '20', 'INTEGER'])).toEqual(parsed);
   });
 });
 
