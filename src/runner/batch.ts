@@ -3,7 +3,8 @@
  * same transaction (runner/journal.ts). Two forms:
  * - key-ordered (`ctx.batch({ match, key, update })`): each batch takes the next rows after the last key
  *   done, so no batch reads rows done before it (core/batch-query.ts) and a resumed job continues
- *   exactly after its last committed batch;
+ *   exactly after its last committed batch; with `concurrency` > 1 its batches are key ranges that
+ *   commit in any order (core/batch-query.ts keyedRangesCypher), each recording itself done;
  * - loop (`ctx.batch(cypher, params, options)`): one query repeated until it reports 0 rows, for
  *   statements that find their own next rows (a resumed loop job simply loops again).
  * Each job has its own label, clock, rate and (given a total) ETA, reported as `batch:progress` events;
