@@ -1,6 +1,6 @@
 import neo4j, { type Integer } from 'neo4j-driver';
 import type { SchemaItem } from '../core/schema.js';
-import type { Neo4jClient } from './client.js';
+import { type Neo4jClient, label } from './client.js';
 
 /** Names of every procedure and function the server offers (for `requires.procedures`). */
 export async function callableNames(client: Neo4jClient): Promise<Set<string>> {
@@ -62,19 +62,32 @@ function schemaItem(kind: SchemaItem['kind'], row: Record<string, unknown>, opti
   };
 }
 
-/** Deletes every node and relationship in batches, then every constraint and index (LOOKUP ones stay). */
-export async function wipeDatabase(client: Neo4jClient): Promise<{ nodesDeleted: number; constraintsDropped: string[]; indexesDropped: string[] }> {
+/** What wipeDatabase removed. */
+export interface Wiped {
+  nodesDeleted: number;
+  constraintsDropped: string[];
+  indexesDropped: string[];
+}
+
+/**
+ * Deletes every node and relationship in batches, then every constraint and index (LOOKUP ones stay).
+ * `keep`: a run that holds neomig's lock keeps its lock nodes (that label) and neomig's own constraints
+ * and indexes (named neomig_*): `restore` empties the database under its own lock.
+ */
+export async function wipeDatabase(client: Neo4jClient, keep?: { lockLabel: string }): Promise<Wiped> {
   const session = client.session();
   let nodesDeleted = 0;
   try {
-    const result = await client.implicit(session, 'MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+    const which = keep ? ` WHERE NOT n:${label(keep.lockLabel)}` : '';
+    const result = await client.implicit(session, `MATCH (n)${which} CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`);
     nodesDeleted = result.summary.counters.updates().nodesDeleted;
   } finally {
     await session.close();
   }
-  const constraints = (await client.rows('SHOW CONSTRAINTS YIELD name RETURN name', {}, 'read')).map((r) => String(r['name']));
+  const own = keep ? " AND NOT name STARTS WITH 'neomig_'" : '';
+  const constraints = (await client.rows(`SHOW CONSTRAINTS YIELD name WHERE true${own} RETURN name`, {}, 'read')).map((r) => String(r['name']));
   const indexes = (
-    await client.rows("SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name", {}, 'read')
+    await client.rows(`SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL${own} RETURN name`, {}, 'read')
   ).map((r) => String(r['name']));
   if (constraints.length + indexes.length > 0) {
     await client.writeTransaction(async (run) => {

@@ -10,7 +10,7 @@ import type { SchemaItem } from '../core/schema.js';
 import type { BatchProgressEvent } from '../core/vocabulary.js';
 import { NeomigError } from '../errors.js';
 import { readSchema } from '../neo4j/catalog.js';
-import { type Neo4jClient, label } from '../neo4j/client.js';
+import type { Neo4jClient } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
 import { snapshotElements, type Verified } from './file.js';
 import type { NodeLine, RelationshipLine } from './format.js';
@@ -23,36 +23,6 @@ const TEMP_INDEX = 'neomig_restore_id';
 export const DEFAULT_RESTORE_BATCH = 5_000;
 /** node batches written at once; relationship batches go one at a time (two at once lock the same nodes) */
 const NODE_BATCHES_IN_FLIGHT = 2;
-
-export interface Emptied {
-  nodesDeleted: number;
-  constraintsDropped: string[];
-  indexesDropped: string[];
-}
-
-/** Deletes every node but neomig's lock (held by this run) and every constraint and index but neomig's
- *  own and the LOOKUP ones (the schema step reconciles those with the snapshot's). */
-export async function emptyDatabase(client: Neo4jClient, lockLabel: string): Promise<Emptied> {
-  const session = client.session();
-  let nodesDeleted = 0;
-  try {
-    const cypher = `MATCH (n) WHERE NOT n:${label(lockLabel)} CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`;
-    const result = await client.implicit(session, cypher);
-    nodesDeleted = result.summary.counters.updates().nodesDeleted;
-  } finally {
-    await session.close();
-  }
-  const constraints = (await client.rows("SHOW CONSTRAINTS YIELD name WHERE NOT name STARTS WITH 'neomig_' RETURN name", {}, 'read'))
-    .map((r) => String(r['name']));
-  const indexes = (await client.rows(
-    `SHOW INDEXES YIELD name, type, owningConstraint
-     WHERE type <> 'LOOKUP' AND owningConstraint IS NULL AND NOT name STARTS WITH 'neomig_' RETURN name`,
-    {}, 'read',
-  )).map((r) => String(r['name']));
-  for (const name of constraints) await client.query(`DROP CONSTRAINT ${quote(name)} IF EXISTS`);
-  for (const name of indexes) await client.query(`DROP INDEX ${quote(name)} IF EXISTS`);
-  return { nodesDeleted, constraintsDropped: constraints, indexesDropped: indexes };
-}
 
 export interface Loaded {
   nodes: number;

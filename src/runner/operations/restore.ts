@@ -3,7 +3,8 @@ import type { Neo4jClient } from '../../neo4j/client.js';
 import type { HistoryStore } from '../../neo4j/history.js';
 import { type Verified, verifySnapshot } from '../../snapshot/file.js';
 import type { SnapshotManifest } from '../../snapshot/format.js';
-import { type Emptied, type Loaded, emptyDatabase, loadSnapshot } from '../../snapshot/restore.js';
+import { type Wiped, wipeDatabase } from '../../neo4j/catalog.js';
+import { type Loaded, loadSnapshot } from '../../snapshot/restore.js';
 import type { MigratorSession } from '../session.js';
 
 export interface RestoreOptions {
@@ -19,7 +20,7 @@ export interface RestoreResult {
   dryRun: boolean;
   manifest: SnapshotManifest;
   /** what was deleted first (dry run: the nodes that would be) */
-  emptied: Emptied | { nodes: number };
+  emptied: Wiped | { nodes: number };
   loaded?: Loaded;
 }
 
@@ -61,8 +62,9 @@ export async function restoreWith(
   file: string,
   verified: Verified,
   options: { batchSize?: number } = {},
-): Promise<{ emptied: Emptied; loaded: Loaded }> {
-  const emptied = await emptyDatabase(client, session.config.labels.lock);
+): Promise<{ emptied: Wiped; loaded: Loaded }> {
+  // under this run's lock: its lock node and neomig's own schema stay
+  const emptied = await wipeDatabase(client, { lockLabel: session.config.labels.lock });
   const loaded = await loadSnapshot(client, file, verified, { batchSize: options.batchSize, progress: session.events.emit });
   // the history now is the snapshot's; neomig's own constraints were kept, this only checks
   history.forgetWritten();
