@@ -85,7 +85,8 @@ export async function wipeDatabase(client: Neo4jClient, keep?: { lockLabel: stri
     await session.close();
   }
   const own = keep ? " AND NOT name STARTS WITH 'neomig_'" : '';
-  const constraints = (await client.rows(`SHOW CONSTRAINTS YIELD name WHERE true${own} RETURN name`, {}, 'read')).map((r) => String(r['name']));
+  const constraints = (await client.rows(`SHOW CONSTRAINTS YIELD name${keep ? ' WHERE NOT name STARTS WITH \'neomig_\'' : ''} RETURN name`, {}, 'read'))
+    .map((r) => String(r['name']));
   const indexes = (
     await client.rows(`SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL${own} RETURN name`, {}, 'read')
   ).map((r) => String(r['name']));

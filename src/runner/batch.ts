@@ -160,44 +160,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   if (cypher.by === 'property') {
     const entry = job.journal.loopEntry;
     const rangesCypher = entry && concurrency > 1 ? keyedRangesCypher(spec as KeyedBatchSpec, entry.pattern, concurrency) : null;
-    const boundsCypher = rangeBoundsCypher(spec as KeyedBatchSpec)!;
-    /** the concurrent form: one query over the ranges after `after` (or the ones in flight when resumed) */
-    const ranges: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
-      let chunk = state.chunk;
-      if (!chunk) {
-        const chunkRows = Math.min(batches * batchSize, Math.max(batchSize, MAX_CHUNK_ROWS));
-        const bounds = (await job.client.query(boundsCypher, { ...params, neomigAfter: keyParam(after), neomigChunkRows: cypherInt(chunkRows) }, 'read')).records[0];
-        const highs = ((bounds?.get('highs') ?? []) as string[]).filter((h, i, all) => i === 0 || h !== all[i - 1]);
-        const type = bounds?.get('type') as string | null;
-        if (highs.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
-        const keys = highs.map((h) => checkpointKey(h, type));
-        const bad = keys.find((k): k is string => typeof k === 'string');
-        if (bad) throw fail(`${bad}; a key is an INTEGER, FLOAT or STRING property`, 'Walk by a property of one of those types with an index.');
-        chunk = { after, highs: keys as CheckpointKey[], done: [], last: Number(bounds?.get('rows') ?? 0) < chunkRows };
-        // the ranges go in the checkpoint before any of them runs: a resumed run must take the same ones
-        const inFlight = { ...state, chunk };
-        const confirm = await job.client.writeTransaction((run) => job.journal.write(run, job.ordinal, inFlight));
-        confirm();
-      }
-      const result = await job.client.implicit(session, rangesCypher!, {
-        ...params,
-        ...entry!.params,
-        neomigAfter: keyParam(chunk.after),
-        neomigHighs: chunk.highs.map(keyParam),
-        neomigDoneRanges: chunk.done.map((i) => cypherInt(i)),
-        neomigRows: cypherInt(state.rows),
-        neomigDone: cypherInt(state.batches),
-        neomigJob: cypherInt(job.ordinal),
-      });
-      const ran = Number(result.records[0]?.get('batches') ?? 0);
-      return {
-        rows: rowsOf(result),
-        batches: ran,
-        lastKey: chunk.highs.at(-1)!,
-        done: chunk.last,
-        counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
-      };
-    };
+    const ranges = rangesCypher ? concurrentRanges(job, { ranges: rangesCypher, bounds: rangeBoundsCypher(spec as KeyedBatchSpec)! }, entry!.params, params, batchSize, fail) : undefined;
     const loopCypher = entry ? keyedLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique) : null;
     const loop: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
@@ -223,7 +186,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     };
     return runJob(job, {
       ...base,
-      ...(loopCypher ? { loop: rangesCypher ? ranges : loop, loopStart: async () => keyBelow(lastOf(await job.client.query(cypher.firstKey!, params, 'read'))) } : {}),
+      ...(loopCypher ? { loop: ranges ?? loop, loopStart: async () => keyBelow(lastOf(await job.client.query(cypher.firstKey!, params, 'read'))) } : {}),
       // the concurrent form's ranges run `concurrency` at a time: its first query is that many times longer
       loopBatches: Math.max(1, Math.ceil((LOOP_ROWS * (rangesCypher ? concurrency : 1)) / batchSize)),
       next: async (state) => ({
@@ -272,6 +235,57 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
       await session?.close();
     },
   });
+}
+
+/**
+ * The concurrent form's queries: the next ranges after `after` are worked out (keys only) and written
+ * into the checkpoint, then run in one query; a job resumed with ranges in flight runs those again, less
+ * the ones done (see core/batch-query.ts keyedRangesCypher).
+ */
+function concurrentRanges(
+  job: BatchJob,
+  cypher: { ranges: string; bounds: string },
+  entryParams: Record<string, unknown>,
+  params: Record<string, unknown>,
+  batchSize: number,
+  fail: (what: string, hint: string) => NeomigError,
+): NonNullable<JobSpec['loop']> {
+  return async (state, after, batches, session) => {
+    let chunk = state.chunk;
+    if (!chunk) {
+      const chunkRows = Math.min(batches * batchSize, Math.max(batchSize, MAX_CHUNK_ROWS));
+      const bounds = (await job.client.query(cypher.bounds, { ...params, neomigAfter: keyParam(after), neomigChunkRows: cypherInt(chunkRows) }, 'read')).records[0];
+      const highs = ((bounds?.get('highs') ?? []) as string[]).filter((h, i, all) => i === 0 || h !== all[i - 1]);
+      const type = bounds?.get('type') as string | null;
+      if (highs.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
+      const keys = highs.map((h) => checkpointKey(h, type));
+      const bad = keys.find((k): k is string => typeof k === 'string');
+      if (bad) throw fail(`${bad}; a key is an INTEGER, FLOAT or STRING property`, 'Walk by a property of one of those types with an index.');
+      chunk = { after, highs: keys as CheckpointKey[], done: [], last: Number(bounds?.get('rows') ?? 0) < chunkRows };
+      // the ranges go in the checkpoint before any of them runs: a resumed run must take the same ones
+      const inFlight = { ...state, chunk };
+      const confirm = await job.client.writeTransaction((run) => job.journal.write(run, job.ordinal, inFlight));
+      confirm();
+    }
+    const result = await job.client.implicit(session, cypher.ranges, {
+      ...params,
+      ...entryParams,
+      neomigAfter: keyParam(chunk.after),
+      neomigHighs: chunk.highs.map(keyParam),
+      neomigDoneRanges: chunk.done.map((i) => cypherInt(i)),
+      neomigRows: cypherInt(state.rows),
+      neomigDone: cypherInt(state.batches),
+      neomigJob: cypherInt(job.ordinal),
+    });
+    const ran = Number(result.records[0]?.get('batches') ?? 0);
+    return {
+      rows: Number(result.records[0]?.get('rows') ?? 0),
+      batches: ran,
+      lastKey: chunk.highs.at(-1)!,
+      done: chunk.last,
+      counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
+    };
+  };
 }
 
 /** Runs a job's batches from where its checkpoint says, recording each with its batch. */
