@@ -165,7 +165,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     const loop: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
         ...params,
-        ...entry!.params,
+        ...(await entry!.params()),
         neomigBatches: cypherInt(batches),
         neomigAfter: keyParam(after),
         neomigRows: cypherInt(state.rows),
@@ -245,7 +245,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
 function concurrentRanges(
   job: BatchJob,
   cypher: { ranges: string; bounds: string },
-  entryParams: Record<string, unknown>,
+  entryParams: () => Promise<Record<string, unknown>>,
   params: Record<string, unknown>,
   batchSize: number,
   fail: (what: string, hint: string) => NeomigError,
@@ -269,7 +269,7 @@ function concurrentRanges(
     }
     const result = await job.client.implicit(session, cypher.ranges, {
       ...params,
-      ...entryParams,
+      ...(await entryParams()),
       neomigAfter: keyParam(chunk.after),
       neomigHighs: chunk.highs.map(keyParam),
       neomigDoneRanges: chunk.done.map((i) => cypherInt(i)),

@@ -11,6 +11,7 @@ import type { HistoryStore } from '../neo4j/history.js';
  */
 export class BatchJournal {
   private readonly jobs: JobCheckpoint[];
+  private entryParams: Record<string, unknown> | undefined;
 
   constructor(
     /** where the checkpoint is written; none for a down, whose jobs are not recorded */
@@ -70,9 +71,20 @@ export class BatchJournal {
   }
 
   /** Where a server-side batch loop records its progress (core/batch-query.ts keyedLoopCypher): this
-   *  step's history entry; none for a down, whose jobs are not recorded. */
-  get loopEntry(): { pattern: string; params: Record<string, unknown> } | undefined {
-    return this.history?.entryPattern(this.version);
+   *  step's history entry, and its parameters once the entry exists; none for a down, whose jobs are
+   *  not recorded. */
+  get loopEntry(): { pattern: string; params: () => Promise<Record<string, unknown>> } | undefined {
+    const history = this.history;
+    if (!history) return undefined;
+    return {
+      pattern: history.entryPattern(),
+      params: async () => {
+        // the entry keeps its element id for the run (it holds the lock); not found yet: asked again
+        const params = this.entryParams ?? (await history.entryParams(this.version));
+        if (params['neomigEntry'] !== null) this.entryParams = params;
+        return params;
+      },
+    };
   }
 
   /** Takes `job` as what job `ordinal` committed (read back from the history). */

@@ -231,7 +231,7 @@ describe('withLoopProgress: what a server-side batch loop recorded after the JSO
 });
 
 describe('keyedLoopCypher', () => {
-  const entry = '(neomig_entry:`SchemaVersion` {database: $neomigDatabase, version: $neomigVersion})';
+  const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
 
   it('runs each batch in its own inner transaction after the key the entry records, and records the next', () => {
     const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry, true)!;
@@ -263,7 +263,7 @@ describe('keyedLoopCypher', () => {
 });
 
 describe('the concurrent form: key ranges', () => {
-  const entry = '(neomig_entry:`SchemaVersion` {database: $neomigDatabase, version: $neomigVersion})';
+  const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
 
   it('works out the upper key of every batchSize-th row after the last key, and of the last row', () => {
     const q = rangeBoundsCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.x = 1' })!;
