@@ -186,7 +186,11 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     };
     return runJob(job, {
       ...base,
-      ...(loopCypher ? { loop: ranges ?? loop, loopStart: async () => keyBelow(lastOf(await job.client.query(cypher.firstKey!, params, 'read'))) } : {}),
+      ...(loopCypher ? {
+        loop: ranges ?? loop,
+        // the entry's element id is looked up alongside (the entry exists by now: the job has begun)
+        loopStart: async () => keyBelow(lastOf((await Promise.all([job.client.query(cypher.firstKey!, params, 'read'), entry!.params()]))[0])),
+      } : {}),
       // the concurrent form's ranges run `concurrency` at a time: its first query is that many times longer
       loopBatches: Math.max(1, Math.ceil((LOOP_ROWS * (rangesCypher ? concurrency : 1)) / batchSize)),
       next: async (state) => ({
