@@ -146,7 +146,7 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
   lines.push(`  concurrency ${CONCURRENCY}: ctx.batch ${(base / concurrent).toFixed(2)}× the bare driver, ${(bareConcurrent / concurrent).toFixed(2)}× the bare driver's ${CONCURRENCY} concurrent transactions`);
   const keyed2 = median('ctx.batch by b.id', 2 * nodes);
   const bare2 = median('bare driver CALL IN TRANSACTIONS', 2 * nodes);
-  lines.push(`  at ${(2 * nodes).toLocaleString('en-US')} nodes: ctx.batch by b.id ${(keyed2 / 1000).toFixed(2)} s (${rate(keyed2, 2 * nodes)}), bare driver ${(bare2 / 1000).toFixed(2)} s`);
+  lines.push(`  at ${(2 * nodes).toLocaleString('en-US')} nodes: ctx.batch by b.id ${(keyed2 / 1000).toFixed(2)} s (${rate(keyed2, 2 * nodes)}), bare driver ${(bare2 / 1000).toFixed(2)} s: ${(bare2 / keyed2).toFixed(2)}× the bare driver`);
   lines.push(`  goals: ctx.batch by b.id ${(base / keyed1).toFixed(2)}× the bare driver (goal ≥ 0.9×); 2N/N time ${(keyed2 / keyed1).toFixed(2)}× (goal ≤ 2.2×; bare driver ${(bare2 / base).toFixed(2)}×)`);
   return lines;
 }
