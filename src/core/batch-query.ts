@@ -170,6 +170,40 @@ CALL (neomig_i) {
 RETURN sum(neomig_count) AS rows, count(*) AS batches`;
 }
 
+/**
+ * The server-side form of a job keyed by element id: the ids come from the client (one ordered read,
+ * `$neomigKeys`, a few hundred thousand at a time), cut into batches of `$neomigBatchSize` in one
+ * auto-commit query, each batch its own inner transaction that updates its rows by id and records its
+ * last id, rows and batches on the history entry (as keyedLoopCypher does). A batch whose rows are all
+ * gone still records its last id: the ids, not the rows, say how far the job got.
+ */
+export function elementLoopCypher(spec: KeyedBatchSpec, entry: string): string | null {
+  const parts = keyedParts(spec);
+  if (typeof parts === 'string' || !parts.element) return null;
+  const { match, where, key, update } = parts;
+  const body = rowPreserving(update) ? update : `CALL (*) {\n${update}\n}`;
+  return `UNWIND range(0, size($neomigKeys) - 1, $neomigBatchSize) AS neomig_from
+CALL (neomig_from) {
+  MATCH ${entry}
+  WITH neomig_entry, $neomigKeys[neomig_from..neomig_from + $neomigBatchSize] AS neomig_keys,
+    coalesce(neomig_entry.checkpointRows, $neomigRows) AS neomig_rows,
+    coalesce(neomig_entry.checkpointBatches, $neomigDone) AS neomig_done
+  CALL (neomig_keys) {
+    UNWIND neomig_keys AS neomig_key
+    MATCH ${match} WHERE ${[`${key} = neomig_key`, where].filter(Boolean).join(' AND ')}
+    ${body}
+    RETURN count(*) AS neomig_count
+  }
+  SET neomig_entry.checkpointAfter = last(neomig_keys), neomig_entry.checkpointJob = $neomigJob,
+    neomig_entry.checkpointRows = neomig_rows + neomig_count, neomig_entry.checkpointBatches = neomig_done + 1
+  RETURN neomig_count
+} IN TRANSACTIONS OF 1 ROW
+RETURN sum(neomig_count) AS rows, count(*) AS batches`;
+}
+
+/** Ids one query of the element-id form takes (the client holds them, and sends them as a list). */
+export const MAX_ELEMENT_IDS = 200_000;
+
 /** Keys one query of the concurrent form reads to work out its ranges (and the server holds, as a list). */
 export const MAX_CHUNK_ROWS = 500_000;
 

@@ -4,7 +4,8 @@
  * - key-ordered (`ctx.batch({ match, key, update })`): each batch takes the next rows after the last key
  *   done, so no batch reads rows done before it (core/batch-query.ts) and a resumed job continues
  *   exactly after its last committed batch; with `concurrency` > 1 its batches are key ranges that
- *   commit in any order (core/batch-query.ts keyedRangesCypher), each recording itself done;
+ *   commit in any order (core/batch-query.ts keyedRangesCypher), each recording itself done; by element
+ *   id, the ids come from one ordered read and go to the server a list at a time (elementLoopCypher);
  * - loop (`ctx.batch(cypher, params, options)`): one query repeated until it reports 0 rows, for
  *   statements that find their own next rows (a resumed loop job simply loops again).
  * Each job has its own label, clock, rate and (given a total) ETA, reported as `batch:progress` events;
@@ -13,8 +14,8 @@
  */
 import type { QueryResult, Session } from 'neo4j-driver';
 import {
-  type KeyedBatchCypher, type KeyedBatchSpec, LOOP_SETS_PER_BATCH, MAX_CHUNK_ROWS, keyIsUnique, keyedBatchCypher, keyedLoopCypher,
-  keyedRangesCypher, nextLoopBatches, rangeBoundsCypher,
+  type KeyedBatchCypher, type KeyedBatchSpec, LOOP_SETS_PER_BATCH, MAX_CHUNK_ROWS, MAX_ELEMENT_IDS, elementLoopCypher, keyIsUnique,
+  keyedBatchCypher, keyedLoopCypher, keyedRangesCypher, nextLoopBatches, rangeBoundsCypher,
 } from '../core/batch-query.js';
 import { type CheckpointKey, type JobCheckpoint, checkpointKey, keyBelow } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
@@ -204,25 +205,46 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     });
   }
 
-  // by element id: the ids stream from one ordered read, and each batch updates its own by id
-  let session: Session | undefined;
-  let keys: AsyncGenerator<unknown> | undefined;
+  // by element id: the ids stream from one ordered read; batches run on the server, or from the client
+  const ids = idStream(job.client, cypher, params);
+  const entry = job.journal.loopEntry;
+  const loopCypher = entry ? elementLoopCypher(spec as KeyedBatchSpec, entry.pattern) : null;
   const done: BatchPlan = { cypher: 'RETURN 0 AS rows', params: {}, read: () => ({ rows: 0, lastKey: null, last: true }) };
   return runJob(job, {
     ...base,
+    ...(loopCypher ? {
+      loop: async (state, after, batches, session) => {
+        const want = Math.min(batches * batchSize, Math.max(batchSize, MAX_ELEMENT_IDS));
+        const chunk = await ids.take(after.value || null, want);
+        if (chunk.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
+        const result = await job.client.implicit(session, loopCypher, {
+          ...params,
+          ...(await entry!.params()),
+          neomigKeys: chunk,
+          neomigBatchSize: cypherInt(batchSize),
+          neomigRows: cypherInt(state.rows),
+          neomigDone: cypherInt(state.batches),
+          neomigJob: cypherInt(job.ordinal),
+        });
+        const ran = Number(result.records[0]?.get('batches') ?? 0);
+        return {
+          rows: rowsOf(result),
+          batches: ran,
+          // no batch: the entry was not found; the client's batches take over from the last key
+          lastKey: ran > 0 ? { type: 'STRING', value: chunk.at(-1)! } : null,
+          done: chunk.length < want,
+          counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
+        };
+      },
+      // the ids need no key below the first: the empty one starts the read at the beginning
+      loopStart: async () => {
+        await entry!.params();
+        return { type: 'STRING', value: '' };
+      },
+    } : {}),
+    loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
     next: async (state) => {
-      if (!keys) {
-        session = job.client.session('read');
-        keys = state.lastKey
-          ? streamColumn(session, cypher.keysAfter!, { ...params, neomigAfter: state.lastKey.value })
-          : streamColumn(session, cypher.keys!, params);
-      }
-      const chunk: string[] = [];
-      while (chunk.length < batchSize) {
-        const next = await keys.next();
-        if (next.done) break;
-        chunk.push(String(next.value));
-      }
+      const chunk = await ids.take(state.lastKey?.value ?? null, batchSize);
       if (chunk.length === 0) return done;
       return {
         cypher: cypher.byKeys!,
@@ -234,11 +256,46 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
         }),
       };
     },
-    close: async () => {
-      await keys?.return(undefined).catch(() => undefined);
-      await session?.close();
-    },
+    close: ids.close,
   });
+}
+
+/**
+ * An element-id job's ids in order, from one read: `take(after, n)` gives the next `n` after `after`
+ * (null: from the first). The read goes on from where the last take ended; it starts again after
+ * `after` when that is somewhere else (a server-side query that failed midway committed only some of
+ * the ids it took).
+ */
+function idStream(client: Neo4jClient, cypher: KeyedBatchCypher, params: Record<string, unknown>) {
+  let session: Session | undefined;
+  let keys: AsyncGenerator<unknown> | undefined;
+  let at: string | null = null;
+  const close = async () => {
+    await keys?.return(undefined).catch(() => undefined);
+    await session?.close();
+    keys = undefined;
+    session = undefined;
+  };
+  return {
+    close,
+    take: async (after: string | null, n: number): Promise<string[]> => {
+      if (!keys || at !== after) {
+        await close();
+        session = client.session('read');
+        keys = after !== null
+          ? streamColumn(session, cypher.keysAfter!, { ...params, neomigAfter: after })
+          : streamColumn(session, cypher.keys!, params);
+      }
+      const chunk: string[] = [];
+      while (chunk.length < n) {
+        const next = await keys.next();
+        if (next.done) break;
+        chunk.push(String(next.value));
+      }
+      at = chunk.at(-1) ?? after;
+      return chunk;
+    },
+  };
 }
 
 /**

@@ -56,14 +56,19 @@ async function updates(): Promise<Record<string, unknown>[]> {
   return rows('MATCH (i:Item) RETURN coalesce(i.n, 0) AS n, count(*) AS c ORDER BY n');
 }
 
-// concurrency 2: its batches are key ranges committing in any order, recorded one by one
-describe.each([1, 2])('a key-ordered ctx.batch() killed at random moments (concurrency %i)', (concurrency) => {
+// concurrency 2: its batches are key ranges committing in any order, recorded one by one; by element
+// id: the ids come from one ordered read, and the server runs the batches of each list it is sent
+describe.each([
+  { key: 'i.k', concurrency: 1 },
+  { key: 'i.k', concurrency: 2 },
+  { key: 'elementId(i)', concurrency: 1 },
+])('a key-ordered ctx.batch() killed at random moments (key $key, concurrency $concurrency)', ({ key, concurrency }) => {
   const ITEMS = 200_000;
   const MIGRATION = `export default {
     async up(ctx) {
       await ctx.run('CREATE INDEX item_k IF NOT EXISTS FOR (i:Item) ON (i.k)');
       await ctx.run('MERGE (:Marker {name: "before the batch"}) ON MATCH SET m.again = true'.replace('(:Marker', '(m:Marker'));
-      await ctx.batch({ label: 'count items', match: '(i:Item)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 2000,
+      await ctx.batch({ label: 'count items', match: '(i:Item)', key: '${key}', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 2000,
         concurrency: ${concurrency} });
     },
     async down(ctx) {

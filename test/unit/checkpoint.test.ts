@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import neo4j from 'neo4j-driver';
 import {
   LOOP_PROPERTIES, LOOP_SETS_PER_BATCH, LOOP_TARGET_MS, keyIsUnique, keyedBatchCypher, keyedLoopCypher, keyedRangesCypher, nextLoopBatches,
-  rangeBoundsCypher, rowPreserving,
+  rangeBoundsCypher, rowPreserving, elementLoopCypher,
 } from '../../src/core/batch-query.js';
 import type { SchemaItem } from '../../src/core/schema.js';
 import {
@@ -259,6 +259,28 @@ describe('keyedLoopCypher', () => {
   it('has no server-side form for element ids or parts that do not make a job', () => {
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, entry, true)).toBeNull();
     expect(keyedLoopCypher({ match: '(b:Book)', key: 'a.id', update: 'SET b.x = 1' }, entry, false)).toBeNull();
+  });
+});
+
+describe('elementLoopCypher', () => {
+  const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
+
+  it('cuts the ids it is given into batches, each its own inner transaction that records its last id', () => {
+    const cypher = elementLoopCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'elementId(b)', update: 'SET b.slug = toLower(b.title)' }, entry)!;
+    expect(cypher).toContain('UNWIND range(0, size($neomigKeys) - 1, $neomigBatchSize) AS neomig_from');
+    expect(cypher).toContain('$neomigKeys[neomig_from..neomig_from + $neomigBatchSize] AS neomig_keys');
+    expect(cypher).toContain('MATCH (b:Book) WHERE elementId(b) = neomig_key AND (b.slug IS NULL)\n    SET b.slug');
+    expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
+    const sets = cypher.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+    expect(sets).toEqual(['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches']);
+    expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
+    expect(cypher).toContain('neomig_entry.checkpointAfter = last(neomig_keys)');
+    expect(elementLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'MERGE (t:Tag {name: b.genre})' }, entry)).toContain('CALL (*) {\nMERGE');
+  });
+
+  it('is for element ids only', () => {
+    expect(elementLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'SET b.x = 1' }, entry)).toBeNull();
+    expect(elementLoopCypher({ match: '(b:Book)', key: 'elementId(a)', update: 'SET b.x = 1' }, entry)).toBeNull();
   });
 });
 
