@@ -226,13 +226,15 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
           neomigDone: cypherInt(state.batches),
           neomigJob: cypherInt(job.ordinal),
         });
+        // the batches run in order: those that ran took the first ids (none ran: the entry was not
+        // found, and the client's batches take over from the last key)
         const ran = Number(result.records[0]?.get('batches') ?? 0);
+        const took = Math.min(ran * batchSize, chunk.length);
         return {
           rows: rowsOf(result),
           batches: ran,
-          // no batch: the entry was not found; the client's batches take over from the last key
-          lastKey: ran > 0 ? { type: 'STRING', value: chunk.at(-1)! } : null,
-          done: chunk.length < want,
+          lastKey: ran > 0 ? { type: 'STRING', value: chunk[took - 1]! } : null,
+          done: took === chunk.length && chunk.length < want,
           counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
         };
       },
