@@ -230,9 +230,15 @@ describe('withLoopProgress: what a server-side batch loop recorded after the JSO
   });
 });
 
-describe('keyedLoopCypher', () => {
-  const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
+/** The history entry a server-side form finds by element id (HistoryStore.entryPattern). */
+const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
 
+/** The entry properties a query sets, in order. */
+function entrySets(cypher: string): string[] {
+  return cypher.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+}
+
+describe('keyedLoopCypher', () => {
   it('runs each batch in its own inner transaction after the key the entry records, and records the next', () => {
     const cypher = keyedLoopCypher({ match: 'MATCH (b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.slug = toLower(b.title)' }, entry, true)!;
     expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
@@ -240,7 +246,7 @@ describe('keyedLoopCypher', () => {
     expect(cypher).toContain('coalesce(neomig_entry.checkpointAfter, $neomigAfter)');
     expect(cypher).toContain('coalesce(neomig_entry.checkpointBatches, $neomigDone)');
     // what it records are the properties a JSON checkpoint write clears
-    const sets = cypher.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+    const sets = entrySets(cypher);
     expect(sets).toEqual(['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches']);
     expect(sets.every((p) => (LOOP_PROPERTIES as readonly string[]).includes(p))).toBe(true);
     expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
@@ -263,15 +269,13 @@ describe('keyedLoopCypher', () => {
 });
 
 describe('elementLoopCypher', () => {
-  const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
-
   it('cuts the ids it is given into batches, each its own inner transaction that records its last id', () => {
     const cypher = elementLoopCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'elementId(b)', update: 'SET b.slug = toLower(b.title)' }, entry)!;
     expect(cypher).toContain('UNWIND range(0, size($neomigKeys) - 1, $neomigBatchSize) AS neomig_from');
     expect(cypher).toContain('$neomigKeys[neomig_from..neomig_from + $neomigBatchSize] AS neomig_keys');
     expect(cypher).toContain('MATCH (b:Book) WHERE elementId(b) = neomig_key AND (b.slug IS NULL)\n    SET b.slug');
     expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
-    const sets = cypher.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+    const sets = entrySets(cypher);
     expect(sets).toEqual(['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches']);
     expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
     expect(cypher).toContain('neomig_entry.checkpointAfter = last(neomig_keys)');
@@ -285,8 +289,6 @@ describe('elementLoopCypher', () => {
 });
 
 describe('the concurrent form: key ranges', () => {
-  const entry = '(neomig_entry) WHERE elementId(neomig_entry) = $neomigEntry AND neomig_entry:`SchemaVersion` AND neomig_entry.version = $neomigVersion';
-
   it('works out the upper key of every batchSize-th row after the last key, and of the last row', () => {
     const q = rangeBoundsCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'b.id', update: 'SET b.x = 1' })!;
     expect(q).toContain('MATCH (b:Book) WHERE b.id > $neomigAfter AND (b.slug IS NULL)\nWITH b.id AS neomig_key ORDER BY neomig_key LIMIT $neomigChunkRows');
@@ -301,7 +303,7 @@ describe('the concurrent form: key ranges', () => {
     expect(q).toContain('MATCH (b:Book) WHERE b.id > neomig_lo AND b.id <= neomig_hi\n    SET b.x = 1');
     // the entry is written (locked) before the totals are read: concurrent ranges add to them in turn
     expect(q.indexOf('SET neomig_entry.checkpointJob')).toBeLessThan(q.indexOf('coalesce(neomig_entry.checkpointRows'));
-    const sets = q.match(/neomig_entry\.(checkpoint\w+) = /g)!.map((x) => x.replace(/^neomig_entry\.| = $/g, ''));
+    const sets = entrySets(q);
     expect(sets).toEqual(['checkpointJob', 'checkpointDone', 'checkpointRows', 'checkpointBatches']);
     expect(sets.every((p) => (LOOP_PROPERTIES as readonly string[]).includes(p))).toBe(true);
     expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
