@@ -84,11 +84,12 @@ export async function wipeDatabase(client: Neo4jClient, keep?: { lockLabel: stri
   } finally {
     await session.close();
   }
-  const own = keep ? " AND NOT name STARTS WITH 'neomig_'" : '';
-  const constraints = (await client.rows(`SHOW CONSTRAINTS YIELD name${keep ? ' WHERE NOT name STARTS WITH \'neomig_\'' : ''} RETURN name`, {}, 'read'))
+  const notOwn = keep ? ["NOT name STARTS WITH 'neomig_'"] : [];
+  const where = (...conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '');
+  const constraints = (await client.rows(`SHOW CONSTRAINTS YIELD name${where(...notOwn)} RETURN name`, {}, 'read'))
     .map((r) => String(r['name']));
   const indexes = (
-    await client.rows(`SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL${own} RETURN name`, {}, 'read')
+    await client.rows(`SHOW INDEXES YIELD name, type, owningConstraint${where("type <> 'LOOKUP'", 'owningConstraint IS NULL', ...notOwn)} RETURN name`, {}, 'read')
   ).map((r) => String(r['name']));
   if (constraints.length + indexes.length > 0) {
     await client.writeTransaction(async (run) => {

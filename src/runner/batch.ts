@@ -147,7 +147,6 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     }
     return key;
   };
-  const rowsOf = (result: QueryResult) => Number(result.records[0]?.get('rows') ?? 0);
   const base = { label, options: spec, countParams: params, defaultCount: cypher.count };
 
   const concurrency = spec.concurrency ?? 1;
@@ -166,12 +165,9 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     const loop: NonNullable<JobSpec['loop']> = async (state, after, batches, session) => {
       const result = await job.client.implicit(session, loopCypher!, {
         ...params,
-        ...(await entry!.params()),
+        ...(await progressParams(job, entry!.params, state)),
         neomigBatches: cypherInt(batches),
         neomigAfter: keyParam(after),
-        neomigRows: cypherInt(state.rows),
-        neomigDone: cypherInt(state.batches),
-        neomigJob: cypherInt(job.ordinal),
       });
       const row = result.records[0];
       const done = Number(row?.get('batches') ?? 0);
@@ -213,36 +209,9 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   return runJob(job, {
     ...base,
     ...(loopCypher ? {
-      loop: async (state, after, batches, session) => {
-        const want = Math.min(batches * batchSize, Math.max(batchSize, MAX_ELEMENT_IDS));
-        const chunk = await ids.take(after.value || null, want);
-        if (chunk.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
-        const result = await job.client.implicit(session, loopCypher, {
-          ...params,
-          ...(await entry!.params()),
-          neomigKeys: chunk,
-          neomigBatchSize: cypherInt(batchSize),
-          neomigRows: cypherInt(state.rows),
-          neomigDone: cypherInt(state.batches),
-          neomigJob: cypherInt(job.ordinal),
-        });
-        // the batches run in order: those that ran took the first ids (none ran: the entry was not
-        // found, and the client's batches take over from the last key)
-        const ran = Number(result.records[0]?.get('batches') ?? 0);
-        const took = Math.min(ran * batchSize, chunk.length);
-        return {
-          rows: rowsOf(result),
-          batches: ran,
-          lastKey: ran > 0 ? { type: 'STRING', value: chunk[took - 1]! } : null,
-          done: took === chunk.length && chunk.length < want,
-          counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
-        };
-      },
+      loop: elementIdLoop(job, loopCypher, ids, entry!.params, params, batchSize),
       // the ids need no key below the first: the empty one starts the read at the beginning
-      loopStart: async () => {
-        await entry!.params();
-        return { type: 'STRING', value: '' };
-      },
+      loopStart: async () => ({ type: 'STRING', value: '' }),
     } : {}),
     loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
     next: async (state) => {
@@ -301,6 +270,37 @@ function idStream(client: Neo4jClient, cypher: KeyedBatchCypher, params: Record<
 }
 
 /**
+ * The element-id form's queries: the next ids after `after` (up to MAX_ELEMENT_IDS), cut into batches
+ * on the server (core/batch-query.ts elementLoopCypher).
+ */
+function elementIdLoop(
+  job: BatchJob,
+  cypher: string,
+  ids: ReturnType<typeof idStream>,
+  entryParams: () => Promise<Record<string, unknown>>,
+  params: Record<string, unknown>,
+  batchSize: number,
+): NonNullable<JobSpec['loop']> {
+  return async (state, after, batches, session) => {
+    const want = Math.min(batches * batchSize, Math.max(batchSize, MAX_ELEMENT_IDS));
+    const chunk = await ids.take(after.value || null, want);
+    if (chunk.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
+    const result = await job.client.implicit(session, cypher, { ...params, ...(await progressParams(job, entryParams, state)), neomigKeys: chunk });
+    // the batches run in order: those that ran took the first ids (none ran: the entry was not found,
+    // and the client's batches take over from the last key)
+    const ran = Number(result.records[0]?.get('batches') ?? 0);
+    const took = Math.min(ran * batchSize, chunk.length);
+    return {
+      rows: rowsOf(result),
+      batches: ran,
+      lastKey: ran > 0 ? { type: 'STRING', value: chunk[took - 1]! } : null,
+      done: took === chunk.length && chunk.length < want,
+      counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
+    };
+  };
+}
+
+/**
  * The concurrent form's queries: the next ranges after `after` are worked out (keys only) and written
  * into the checkpoint, then run in one query; a job resumed with ranges in flight runs those again, less
  * the ones done (see core/batch-query.ts keyedRangesCypher).
@@ -332,17 +332,14 @@ function concurrentRanges(
     }
     const result = await job.client.implicit(session, cypher.ranges, {
       ...params,
-      ...(await entryParams()),
+      ...(await progressParams(job, entryParams, state)),
       neomigAfter: keyParam(chunk.after),
       neomigHighs: chunk.highs.map(keyParam),
       neomigDoneRanges: chunk.done.map((i) => cypherInt(i)),
-      neomigRows: cypherInt(state.rows),
-      neomigDone: cypherInt(state.batches),
-      neomigJob: cypherInt(job.ordinal),
     });
     const ran = Number(result.records[0]?.get('batches') ?? 0);
     return {
-      rows: Number(result.records[0]?.get('rows') ?? 0),
+      rows: rowsOf(result),
       batches: ran,
       lastKey: chunk.highs.at(-1)!,
       done: chunk.last,
@@ -496,6 +493,22 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   }
   report('done');
   return result();
+}
+
+/** The rows a batch query reports it did. */
+function rowsOf(result: QueryResult): number {
+  return Number(result.records[0]?.get('rows') ?? 0);
+}
+
+/** What every server-side form's query needs to record its progress on the history entry: the entry,
+ *  and the job's totals so far (the entry's own, once a batch has written them, come first). */
+async function progressParams(job: BatchJob, entryParams: () => Promise<Record<string, unknown>>, state: JobCheckpoint): Promise<Record<string, unknown>> {
+  return {
+    ...(await entryParams()),
+    neomigRows: cypherInt(state.rows),
+    neomigDone: cypherInt(state.batches),
+    neomigJob: cypherInt(job.ordinal),
+  };
 }
 
 /** A recorded key as the parameter that compares with the property (an INTEGER must not become a FLOAT). */
