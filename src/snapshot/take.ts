@@ -43,10 +43,11 @@ export async function takeSnapshot(client: Neo4jClient, reader: LosslessReader, 
     await reader.streamed(async (stream) => {
       const [sizes] = await all(stream(
         // from the count store: totals for the progress events' ETA
-        `CALL { MATCH (n) RETURN count(n) AS all }
+        // not `all` as the name: on 2026.08 `all - locks` came out 0 (the progress total was 0 or -1)
+        `CALL { MATCH (n) RETURN count(n) AS everything }
          CALL { MATCH (l:${lock}) RETURN count(l) AS locks }
          CALL { MATCH ()-[r]->() RETURN count(r) AS rels }
-         RETURN all - locks AS nodes, rels`,
+         RETURN everything - locks AS nodes, rels`,
       ));
       await copy(stream(`MATCH (n) WHERE NOT n:${lock} RETURN id(n) AS id, labels(n) AS l, properties(n) AS p`),
         writer, chunk, toNode, progress('nodes', sizes?.['nodes']));

@@ -33,8 +33,8 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-function neomig(args: string[], cwd: string): Promise<CliRun> {
-  return runCli(args, { cwd, env: connectionEnv(), timeoutMs: 120_000 });
+function neomig(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { cwd, env: { ...connectionEnv(), ...env }, timeoutMs: 120_000 });
 }
 
 /** Every Neo4j property type, on nodes and on relationships. */
@@ -93,7 +93,8 @@ describe('snapshot and restore', () => {
     await seed();
     const before = { graph: await graph(), counts: await counts(), schema: await userSchema(driver), history: await history() };
 
-    const snap = await neomig(['snapshot', '--json'], dir);
+    // a progress line for every event: the running ones show rows out of the total
+    const snap = await neomig(['snapshot', '--json'], dir, { NEOMIG_PROGRESS_INTERVAL_MS: '1' });
     expect(snap.code, snap.stderr).toBe(0);
     const doc = snap.json();
     expect(doc).toMatchObject({
@@ -108,6 +109,9 @@ describe('snapshot and restore', () => {
     });
     expect(doc.file).toMatch(new RegExp(`^${dir}/snapshots/neo4j-\\d{8}T\\d{9}Z\\.jsonl\\.gz$`));
     expect(snap.stderr).toMatch(/✓ snapshot nodes: \d+ rows in \d+ batch(es)?, .* rows\/s/);
+    // the totals are the graph's: every node but the lock, every relationship
+    expect(snap.stderr).toMatch(new RegExp(`… snapshot nodes: \\d+/${doc.manifest.nodes} rows`));
+    expect(snap.stderr).toMatch(new RegExp(`… snapshot relationships: \\d+/${doc.manifest.relationships} rows`));
 
     // change data, relationships, schema and history
     await driver.executeQuery("MATCH (b:Person {name: 'Bob'}) DETACH DELETE b");
