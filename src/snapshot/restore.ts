@@ -21,7 +21,8 @@ const TEMP_LABEL = 'NeomigRestore__';
 const TEMP_KEY = 'neomigRestoreId';
 const TEMP_INDEX = 'neomig_restore_id';
 export const DEFAULT_RESTORE_BATCH = 5_000;
-/** node batches written at once; relationship batches go one at a time (two at once lock the same nodes) */
+/** node batches written at once; relationship batches go one at a time (two at once lock the same nodes),
+ *  the next read from the file while one is written */
 const NODE_BATCHES_IN_FLIGHT = 2;
 
 export interface Loaded {
@@ -53,29 +54,44 @@ export async function loadSnapshot(
   const sendNodes = async () => {
     const batch = nodes;
     nodes = [];
-    inFlight.push(writeNodes(client, batch).then(() => nodeProgress.add(batch.length)));
+    const write = writeNodes(client, batch).then(() => nodeProgress.add(batch.length));
+    // a failure surfaces when it is awaited; until then it must not count as unhandled
+    write.catch(() => undefined);
+    inFlight.push(write);
     if (inFlight.length >= NODE_BATCHES_IN_FLIGHT) await inFlight.shift();
   };
-  for await (const line of snapshotElements(file)) {
-    if ('n' in line) {
-      nodes.push(line);
-      if (nodes.length >= size) await sendNodes();
-      continue;
+  // one relationship batch is written while the next is read from the file: two written at once would
+  // lock the same nodes in different orders (deadlocks)
+  let relWrite: Promise<void> = Promise.resolve();
+  const sendRelationships = async () => {
+    const batch = rels;
+    rels = [];
+    await relWrite;
+    relWrite = writeRelationships(client, batch).then(() => relProgress.add(batch.length));
+    relWrite.catch(() => undefined);
+  };
+  try {
+    for await (const line of snapshotElements(file)) {
+      if ('n' in line) {
+        nodes.push(line);
+        if (nodes.length >= size) await sendNodes();
+        continue;
+      }
+      if (phase === 'nodes') {
+        // every node is in before the first relationship looks for its ends
+        if (nodes.length > 0) await sendNodes();
+        await Promise.all(inFlight.splice(0));
+        nodeProgress.done();
+        relProgress.start();
+        phase = 'relationships';
+      }
+      rels.push(line as RelationshipLine);
+      if (rels.length >= size) await sendRelationships();
     }
-    if (phase === 'nodes') {
-      // every node is in before the first relationship looks for its ends
-      if (nodes.length > 0) await sendNodes();
-      await Promise.all(inFlight.splice(0));
-      nodeProgress.done();
-      relProgress.start();
-      phase = 'relationships';
-    }
-    rels.push(line as RelationshipLine);
-    if (rels.length >= size) {
-      await writeRelationships(client, rels);
-      relProgress.add(rels.length);
-      rels = [];
-    }
+  } catch (e) {
+    // what is being written ends before the failure is reported
+    await Promise.allSettled([...inFlight, relWrite]);
+    throw e;
   }
   if (phase === 'nodes') {
     if (nodes.length > 0) await sendNodes();
@@ -83,10 +99,8 @@ export async function loadSnapshot(
     nodeProgress.done();
     relProgress.start();
   }
-  if (rels.length > 0) {
-    await writeRelationships(client, rels);
-    relProgress.add(rels.length);
-  }
+  if (rels.length > 0) await sendRelationships();
+  await relWrite;
   relProgress.done();
 
   await recreateSchema(client, file, verified.schema);
