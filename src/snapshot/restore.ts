@@ -80,7 +80,7 @@ export async function loadSnapshot(
       if (phase === 'nodes') {
         // every node is in before the first relationship looks for its ends
         if (nodes.length > 0) await sendNodes();
-        await Promise.all(inFlight.splice(0));
+        await allWritten(inFlight.splice(0));
         nodeProgress.done();
         relProgress.start();
         phase = 'relationships';
@@ -95,7 +95,7 @@ export async function loadSnapshot(
   }
   if (phase === 'nodes') {
     if (nodes.length > 0) await sendNodes();
-    await Promise.all(inFlight.splice(0));
+    await allWritten(inFlight.splice(0));
     nodeProgress.done();
     relProgress.start();
   }
@@ -163,6 +163,12 @@ async function recreateSchema(client: Neo4jClient, file: string, items: SchemaIt
     }
   }
   await client.autoCommit('CALL db.awaitIndexes(300)');
+}
+
+/** Waits for every write, then throws the first failure: none is left running behind it. */
+async function allWritten(writes: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
