@@ -54,10 +54,7 @@ export async function loadSnapshot(
   const sendNodes = async () => {
     const batch = nodes;
     nodes = [];
-    const write = writeNodes(client, batch).then(() => nodeProgress.add(batch.length));
-    // a failure surfaces when it is awaited; until then it must not count as unhandled
-    write.catch(() => undefined);
-    inFlight.push(write);
+    inFlight.push(awaitedLater(writeNodes(client, batch).then(() => nodeProgress.add(batch.length))));
     if (inFlight.length >= NODE_BATCHES_IN_FLIGHT) await inFlight.shift();
   };
   // one relationship batch is written while the next is read from the file: two written at once would
@@ -67,8 +64,15 @@ export async function loadSnapshot(
     const batch = rels;
     rels = [];
     await relWrite;
-    relWrite = writeRelationships(client, batch).then(() => relProgress.add(batch.length));
-    relWrite.catch(() => undefined);
+    relWrite = awaitedLater(writeRelationships(client, batch).then(() => relProgress.add(batch.length)));
+  };
+  // every node is in before the first relationship looks for its ends
+  const finishNodes = async () => {
+    if (nodes.length > 0) await sendNodes();
+    await allWritten(inFlight.splice(0));
+    nodeProgress.done();
+    relProgress.start();
+    phase = 'relationships';
   };
   try {
     for await (const line of snapshotElements(file)) {
@@ -77,14 +81,7 @@ export async function loadSnapshot(
         if (nodes.length >= size) await sendNodes();
         continue;
       }
-      if (phase === 'nodes') {
-        // every node is in before the first relationship looks for its ends
-        if (nodes.length > 0) await sendNodes();
-        await allWritten(inFlight.splice(0));
-        nodeProgress.done();
-        relProgress.start();
-        phase = 'relationships';
-      }
+      if (phase === 'nodes') await finishNodes();
       rels.push(line as RelationshipLine);
       if (rels.length >= size) await sendRelationships();
     }
@@ -93,12 +90,7 @@ export async function loadSnapshot(
     await Promise.allSettled([...inFlight, relWrite]);
     throw e;
   }
-  if (phase === 'nodes') {
-    if (nodes.length > 0) await sendNodes();
-    await allWritten(inFlight.splice(0));
-    nodeProgress.done();
-    relProgress.start();
-  }
+  if (phase === 'nodes') await finishNodes();
   if (rels.length > 0) await sendRelationships();
   await relWrite;
   relProgress.done();
@@ -163,6 +155,12 @@ async function recreateSchema(client: Neo4jClient, file: string, items: SchemaIt
     }
   }
   await client.autoCommit('CALL db.awaitIndexes(300)');
+}
+
+/** A write awaited later: a failure surfaces there, and until then does not count as unhandled. */
+function awaitedLater(write: Promise<void>): Promise<void> {
+  write.catch(() => undefined);
+  return write;
 }
 
 /** Waits for every write, then throws the first failure: none is left running behind it. */
