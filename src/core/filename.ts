@@ -14,6 +14,8 @@ export interface ParsedFileName {
   file: string;
   /** normalized semver; for a repeatable its key, `R__<description as written>` (see core/repeatable.ts) */
   version: string;
+  /** the version as the name spells it ("0007" for 7.0.0); not for a repeatable */
+  spelled?: string;
   /** the description part, `_` shown as a space */
   description: string;
   type: MigrationType;
@@ -82,21 +84,24 @@ export function parseMigrationFileName(name: string): ParsedFileName | null {
   const rawVersion = stem.slice(1, sep);
   const version = parseVersion(rawVersion);
   if (version === null) {
-    fail(`has "${rawVersion}", which is not a version (use 1, 1.2, 1.2.0, 1_2_0 or 1.2.0-rc.1; no leading zeros)`, hint);
+    fail(`has "${rawVersion}", which is not a version (use 1, 1.2, 1.2.0, 1_2_0, 0001 or 1.2.0-rc.1)`, hint);
   }
   const description = describe(stem.slice(sep + 2));
   if (description === '') fail('has an empty description', hint);
 
-  return { file: name, version: version as string, description, type: isCypher ? 'cypher' : 'typescript', role, style };
+  return { file: name, version: version as string, spelled: rawVersion, description, type: isCypher ? 'cypher' : 'typescript', role, style };
 }
 
-/** The file names `neomig create` writes for a new migration (paired Cypher, or one TS module). */
-export function migrationFileNames(version: string, description: string, kind: MigrationType): string[] {
+/** The file names `neomig create` writes for a new migration (paired Cypher, or one TS module). The
+ *  version is spelled in full semver ("V1.3.0__"), or as `spelled` writes it ("V0008__", in a folder
+ *  numbered that way: see nextIntegerSpelling) when that is the same version. */
+export function migrationFileNames(version: string, description: string, kind: MigrationType, spelled?: string): string[] {
   const normalized = parseVersion(version);
   if (normalized === null) {
     throw new NeomigError('USAGE', `"${version}" is not a version`, { hint: 'Use a version like 1.3.0' });
   }
-  const base = `V${normalized}__${fileSlug(description)}`;
+  const spelling = spelled !== undefined && parseVersion(spelled) === normalized ? spelled : normalized;
+  const base = `V${spelling}__${fileSlug(description)}`;
   return kind === 'cypher' ? [`${base}.up.cypher`, `${base}.down.cypher`] : [`${base}.ts`];
 }
 

@@ -6,18 +6,32 @@ import semver from 'semver';
 import { NeomigError } from '../errors.js';
 import { isRepeatableKey } from './repeatable.js';
 
-// Numeric part: one to three components separated by `.` or `_` (file names favour `_`). Leading zeros
-// are refused ("01.2"), as semver does, so two spellings can never name the same version. A prerelease
-// uses dots only; build metadata ("+sha") is refused because semver ignores it when ordering, which
-// would let two files share one version without looking alike.
-const VERSION_RE = /^(0|[1-9]\d*)(?:[._](0|[1-9]\d*))?(?:[._](0|[1-9]\d*))?(-[0-9A-Za-z.-]+)?$/;
+// Numeric part: one to three components separated by `.` or `_` (file names favour `_`). A component
+// may be zero-padded ("0001", as neo4j-migrations and Flyway users number their files): the padding is
+// dropped, so "0001" is 1.0.0. Two files that spell one version differently ("V1__", "V0001__",
+// "V1.0.0__") are the duplicate discovery reports, naming both. A prerelease uses dots only, and keeps
+// semver's rule (no leading zeros in its numbers); build metadata ("+sha") is refused because semver
+// ignores it when ordering, which would let two files share one version without looking alike.
+const VERSION_RE = /^(\d+)(?:[._](\d+))?(?:[._](\d+))?(-[0-9A-Za-z.-]+)?$/;
 
-/** Normalizes "1", "1.2", "1_2_0", "1.2.0-rc.1" to full semver; null when `raw` is not a version. */
+/** Normalizes "1", "1.2", "1_2_0", "0001", "1.2.0-rc.1" to full semver; null when `raw` is not a version. */
 export function parseVersion(raw: string): string | null {
   const m = VERSION_RE.exec(raw);
   if (!m) return null;
   const [, major, minor = '0', patch = '0', pre = ''] = m;
-  return semver.valid(`${major}.${minor}.${patch}${pre}`);
+  const number = (digits: string) => digits.replace(/^0+(?=\d)/, '');
+  return semver.valid(`${number(major!)}.${number(minor)}.${number(patch)}${pre}`);
+}
+
+/**
+ * The next version of a folder that numbers its migrations with plain integers (`V1__`, `V0007__`): the
+ * highest plus one, zero-padded to the widest spelling ("0008"). null when any spelling is not a plain
+ * integer, or there are none: such a folder takes a semver bump (bumpVersion).
+ */
+export function nextIntegerSpelling(spellings: readonly string[]): string | null {
+  if (spellings.length === 0 || !spellings.every((s) => /^\d+$/.test(s))) return null;
+  const highest = spellings.reduce((max, s) => (BigInt(s) > max ? BigInt(s) : max), 0n);
+  return (highest + 1n).toString().padStart(Math.max(...spellings.map((s) => s.length)), '0');
 }
 
 /** Semver order of two normalized versions: negative, zero or positive; a prerelease sorts first. */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
+import { writeFiles } from '../support/migrations.js';
 import { connectionEnv, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
@@ -201,5 +202,43 @@ describe('neomig create', () => {
     expect(down.code, down.stderr).toBe(0);
     expect(down.json().applied.map((s: { version: string }) => s.version)).toEqual(['1.0.0']);
     expect(await labels()).toEqual({});
+  });
+});
+
+describe("a folder numbered as neo4j-migrations and Flyway number theirs (V0001__, V0009__)", () => {
+  it('applies in number order, goes down to a padded version, and create goes on with the next number', async () => {
+    const dir = project();
+    writeFiles(dir, {
+      'migrations/V0001__Create_people.cypher': 'CREATE (:Person {name: "Ada"});\n',
+      'migrations/U0001__Create_people.cypher': 'MATCH (p:Person) DELETE p;\n',
+      'migrations/V0009__Add_cities.cypher': 'CREATE (:City {name: "London"});\n',
+      'migrations/U0009__Add_cities.cypher': 'MATCH (c:City) DELETE c;\n',
+      // unpadded, and after 9 by number though before it as text
+      'migrations/V10__Add_books.cypher': 'CREATE (:Book {title: "Dune"});\n',
+      'migrations/U10__Add_books.cypher': 'MATCH (b:Book) DELETE b;\n',
+    });
+    const up = await neomig(['up', '--json'], dir);
+    expect(up.code).toBe(0);
+    expect(up.json().applied.map((s: { version: string }) => s.version)).toEqual(['1.0.0', '9.0.0', '10.0.0']);
+    expect(await labels()).toEqual({ Book: 1, City: 1, Person: 1 });
+    const status = await neomig(['status', '--json'], dir);
+    expect(status.json().migrations.map((m: { version: string; status: string }) => `${m.version} ${m.status}`))
+      .toEqual(['1.0.0 applied', '9.0.0 applied', '10.0.0 applied']);
+
+    const down = await neomig(['down', '--to', '0001', '--json'], dir);
+    expect(down.code).toBe(0);
+    expect(down.json().applied.map((s: { version: string }) => s.version)).toEqual(['10.0.0', '9.0.0']);
+    expect(await labels()).toEqual({ Person: 1 });
+
+    const created = await neomig(['create', 'add genre'], dir);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`Created migration 11.0.0 (add genre):\n  ${path.join('migrations', 'V0011__add_genre.up.cypher')}`);
+
+    // two spellings of one version are refused, naming both files, before anything runs
+    writeFiles(dir, { 'migrations/V1__Again.cypher': 'CREATE (:Again);\n' });
+    const twice = await neomig(['up'], dir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/V0001__Create_people\.cypher and V1__Again\.cypher both have version 1\.0\.0|V1__Again\.cypher and V0001__Create_people\.cypher both have version 1\.0\.0/);
+    expect(await labels()).toEqual({ Person: 1 });
   });
 });

@@ -137,6 +137,25 @@ describe('neomig create', () => {
     expect((await runCli(['create', 'v', '--version', '1_5', '--json'], { cwd: dir })).json().version).toBe('1.5.0');
   });
 
+  it('goes on with the next integer, zero-padded alike, in a folder numbered V0001, V0002 (neo4j-migrations, Flyway)', async () => {
+    const dir = project({
+      'migrations/V0001__Initial.cypher': 'CREATE (:A);', 'migrations/U0001__Initial.cypher': 'MATCH (a:A) DELETE a;',
+      'migrations/V0007__Add_index.cypher': 'CREATE (:B);', 'migrations/U0007__Add_index.cypher': 'MATCH (b:B) DELETE b;',
+    });
+    const r = await runCli(['create', 'add genre'], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('Created migration 8.0.0 (add genre):');
+    expect(readdirSync(path.join(dir, 'migrations')).filter((n) => n.startsWith('V0008'))).toEqual(['V0008__add_genre.down.cypher', 'V0008__add_genre.up.cypher']);
+    // an explicit integer keeps its spelling; a semver part asked for is bumped as semver
+    expect((await runCli(['create', 'n', '--version', '0010', '--json'], { cwd: dir })).json().files.map((f: string) => path.basename(f))).toEqual(['V0010__n.up.cypher', 'V0010__n.down.cypher']);
+    expect((await runCli(['create', 'p', '--patch', '--json'], { cwd: dir })).json().version).toBe('10.0.1');
+    // the folder is no longer numbered with integers alone: a minor bump, as anywhere else
+    expect((await runCli(['create', 'q', '--json'], { cwd: dir })).json().version).toBe('10.1.0');
+    const validated = await runCli(['validate', '--offline'], { cwd: dir });
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toMatch(/^✓ 6 migrations valid \(files only\)/);
+  });
+
   it('reports the created files as one JSON document with --json', async () => {
     const dir = project();
     const r = await runCli(['create', 'init', '--json'], { cwd: dir });

@@ -70,6 +70,7 @@ describe('loadMigrations', () => {
   it.each([
     [{ 'V1__a.up.cypher': 'CREATE (:A);', 'V1.0.0__b.up.cypher': 'CREATE (:B);' }, /V1.0.0__b.up.cypher and V1__a.up.cypher both have version 1.0.0|V1__a.up.cypher and V1.0.0__b.up.cypher both have version 1.0.0/],
     [{ 'V1__a.up.cypher': 'CREATE (:A);', 'V1__a.ts': 'export default { up() {} };' }, /both have version 1.0.0/],
+    [{ 'V0001__a.cypher': 'CREATE (:A);', 'V1__b.cypher': 'CREATE (:B);' }, /(V0001__a.cypher and V1__b.cypher|V1__b.cypher and V0001__a.cypher) both have version 1.0.0/],
     [{ 'V1__a.down.cypher': 'MATCH (a) DELETE a;' }, /down script with no up script/],
     [{ 'V1__a.up.cypher': "CREATE (:A {name: 'open);" }, /unterminated|not closed|never closed/i],
     [{ 'V1__a.ts': 'export default { description: "no up" };' }, /does not export an up\(\) function/],

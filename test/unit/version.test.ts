@@ -4,6 +4,7 @@ import {
   compareVersions,
   maxVersion,
   neo4jVersionSatisfies,
+  nextIntegerSpelling,
   parseVersion,
   sortVersions,
 } from '../../src/core/version.js';
@@ -20,6 +21,13 @@ describe('parseVersion', () => {
     ['10.20.30', '10.20.30'],
     ['1.2.0-beta.1', '1.2.0-beta.1'],
     ['1-rc.1', '1.0.0-rc.1'],
+    // zero-padded, as neo4j-migrations and Flyway folders number their files
+    ['0001', '1.0.0'],
+    ['01.2', '1.2.0'],
+    ['1.02', '1.2.0'],
+    ['001_002_003', '1.2.3'],
+    ['000', '0.0.0'],
+    ['0010', '10.0.0'],
   ])('%j -> %j', (raw, expected) => {
     expect(parseVersion(raw)).toBe(expected);
   });
@@ -28,8 +36,6 @@ describe('parseVersion', () => {
     [''],
     ['v1.2.0'],
     ['1.2.3.4'],
-    ['01.2'],
-    ['1.02'],
     ['1.2.0+build.5'],
     ['1_2_0-rc_1'],
     ['1..2'],
@@ -111,5 +117,26 @@ describe('neo4jVersionSatisfies', () => {
     ['5.26.0', 'not a range', false],
   ])('%s satisfies %j: %s', (server, range, expected) => {
     expect(neo4jVersionSatisfies(server, range)).toBe(expected);
+  });
+});
+
+describe('nextIntegerSpelling', () => {
+  it.each<[string[], string | null]>([
+    [['0001', '0002'], '0003'],
+    [['0009'], '0010'],
+    [['1', '2', '10'], '11'],
+    [['001', '0002'], '0003'],
+    [['9999'], '10000'],
+    [['1', '1.1'], null],
+    [['1_2'], null],
+    [['0001', '1.0.0'], null],
+    [['2-rc.1'], null],
+    [[], null],
+  ])('%j -> %j', (spellings, next) => {
+    expect(nextIntegerSpelling(spellings)).toBe(next);
+  });
+
+  it('what it spells is the next version', () => {
+    expect(parseVersion(nextIntegerSpelling(['0007', '0003'])!)).toBe('8.0.0');
   });
 });

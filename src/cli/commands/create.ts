@@ -1,14 +1,15 @@
 /**
  * `neomig create <description>`: writes the next migration's files from templates/. Works offline:
  * the next version comes from the files already in the migrations folder (a minor bump by default,
- * as Flyway users expect; --major, --patch or an explicit --version).
+ * or the next integer in a folder numbered V0001, V0002, ...; --major, --minor, --patch or an explicit
+ * --version).
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { NeomigError } from '../../errors.js';
 import { fileSlug, migrationFileNames, parseMigrationFileName, repeatableFileNames } from '../../core/filename.js';
-import { bumpVersion, maxVersion, parseVersion } from '../../core/version.js';
+import { bumpVersion, maxVersion, nextIntegerSpelling, parseVersion } from '../../core/version.js';
 import type { MigrationType } from '../../core/types.js';
 import { recordCreated, sumPath } from '../../discovery/integrity.js';
 import { action, type CliState } from '../context.js';
@@ -84,6 +85,8 @@ export function createMigration(req: CreateRequest): CreateResult {
   const existing = parsed.filter((p) => !p.repeatable);
 
   let version: string;
+  /** how the file name spells the version, when not in full semver (a folder numbered V0001, V0002, ...) */
+  let spelled: string | undefined;
   if (req.repeatable) {
     if (req.version !== undefined) {
       throw new NeomigError('USAGE', 'a repeatable has no version: leave out --version', {});
@@ -95,8 +98,13 @@ export function createMigration(req: CreateRequest): CreateResult {
       throw new NeomigError('USAGE', `--version ${req.version}: not a version`, { hint: 'Use a version like 1.3.0 (also 1.3 or 1_3_0).' });
     }
     version = parsed;
+    // in a folder numbered with plain integers, `--version 8` or `--version 0008` is spelled as given
+    if (/^\d+$/.test(req.version) && nextIntegerSpelling(existing.map((p) => p.spelled ?? '')) !== null) spelled = req.version;
   } else {
-    version = bumpVersion(maxVersion(existing.map((p) => p.version)), req.bump ?? 'minor');
+    // a folder numbered with plain integers (V0001__, V0002__, as Flyway and neo4j-migrations users
+    // number theirs) goes on with the next one, unless a semver part to bump is asked for
+    spelled = req.bump === undefined ? nextIntegerSpelling(existing.map((p) => p.spelled ?? '')) ?? undefined : undefined;
+    version = spelled !== undefined ? parseVersion(spelled)! : bumpVersion(maxVersion(existing.map((p) => p.version)), req.bump ?? 'minor');
   }
 
   const taken = parsed.find((p) => p.version === version);
@@ -111,7 +119,7 @@ export function createMigration(req: CreateRequest): CreateResult {
     });
   }
 
-  const named = req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind);
+  const named = req.repeatable ? repeatableFileNames(req.description, kind) : migrationFileNames(version, req.description, kind, spelled);
   const allNames = named.map((n) => (kind === 'typescript' ? n.replace(/\.ts$/, templates.extension) : n));
   const rendered = req.render?.({ version, description: req.description.trim(), upFile: allNames[0]!, downFile: allNames[1] ?? allNames[0]! });
   const names = rendered ? allNames.filter((_, i) => rendered[i] !== null) : allNames;
@@ -181,7 +189,7 @@ export function registerCreate(program: Command, state: CliState): void {
     .option('--ts', 'write one TypeScript module (defineMigration) instead of a Cypher up/down pair')
     .addOption(new Option('--version <version>', 'use this version instead of the next one').conflicts(['major', 'minor', 'patch']))
     .addOption(new Option('--major', 'bump the major part of the highest version (2.0.0 after 1.4.2)').conflicts(['minor', 'patch']))
-    .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default)').conflicts(['patch']))
+    .addOption(new Option('--minor', 'bump the minor part (1.5.0 after 1.4.2; the default, unless every version is a plain integer: then V0008 after V0007)').conflicts(['patch']))
     .addOption(new Option('--patch', 'bump the patch part (1.4.3 after 1.4.2)'))
     .addOption(
       new Option('--repeatable', 'write an R__ repeatable (run after the versions, again whenever it changes)')
@@ -195,6 +203,7 @@ export function registerCreate(program: Command, state: CliState): void {
       'neomig create "add books index"            # V1.1.0__add_books_index.up.cypher + .down.cypher',
       'neomig create backfill isbn --ts --patch    # V1.0.1__backfill_isbn.ts',
       'neomig create init --version 1.0.0',
+      'neomig create add genre                     # V0008__add_genre.up.cypher after V0007__...: a folder numbered with integers goes on',
       'neomig create refresh views --repeatable    # R__refresh_views.cypher + .down.cypher',
       'neomig create add genre --template templates/team.up.cypher   # team.down.cypher beside it is the down',
       'neomig create backfill --template batch     # batch.ts (or batch.up.cypher) in the config\'s templates folder',
@@ -213,7 +222,7 @@ export function registerCreate(program: Command, state: CliState): void {
         description,
         kind: o.ts ? 'typescript' : 'cypher',
         version: o.version,
-        bump: o.major ? 'major' : o.patch ? 'patch' : 'minor',
+        bump: o.major ? 'major' : o.patch ? 'patch' : o.minor ? 'minor' : undefined,
         repeatable: o.repeatable === true,
         template: o.template,
         templatesDir: config.templatesDir,
