@@ -25,13 +25,19 @@ export function parseVersion(raw: string): string | null {
 
 /**
  * The next version of a folder that numbers its migrations with plain integers (`V1__`, `V0007__`): the
- * highest plus one, zero-padded to the widest spelling ("0008"). null when any spelling is not a plain
- * integer, or there are none: such a folder takes a semver bump (bumpVersion).
+ * highest plus one, zero-padded to the widest spelling ("0008"). A folder numbered with timestamps
+ * (`V20250301120000__`, 12 or 14 digits: yyyyMMddHHmm[ss], as Flyway users often do) takes the time
+ * `now` (UTC) in that form, or the highest plus one when that is not later. null when any spelling is
+ * not a plain integer, or there are none: such a folder takes a semver bump (bumpVersion).
  */
-export function nextIntegerSpelling(spellings: readonly string[]): string | null {
+export function nextIntegerSpelling(spellings: readonly string[], now = new Date()): string | null {
   if (spellings.length === 0 || !spellings.every((s) => /^\d+$/.test(s))) return null;
   const highest = spellings.reduce((max, s) => (BigInt(s) > max ? BigInt(s) : max), 0n);
-  return (highest + 1n).toString().padStart(Math.max(...spellings.map((s) => s.length)), '0');
+  const width = Math.max(...spellings.map((s) => s.length));
+  const next = (highest + 1n).toString().padStart(width, '0');
+  const stamp = now.toISOString().replace(/\D/g, '').slice(0, width);
+  const timestamps = (width === 12 || width === 14) && spellings.every((s) => s.length === width && /^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])/.test(s));
+  return timestamps && BigInt(stamp) > highest ? stamp : next;
 }
 
 /** Semver order of two normalized versions: negative, zero or positive; a prerelease sorts first. */

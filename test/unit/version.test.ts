@@ -136,6 +136,18 @@ describe('nextIntegerSpelling', () => {
     expect(nextIntegerSpelling(spellings)).toBe(next);
   });
 
+  it.each<[string[], string, string]>([
+    // a folder numbered with timestamps takes the time now, in its form
+    [['20250301120000', '20250302093000'], '2026-11-30T10:15:42.123Z', '20261130101542'],
+    [['202503011200'], '2026-11-30T10:15:42.123Z', '202611301015'],
+    // unless that is not later than the highest (a clock behind the files): the highest plus one
+    [['20270101000000'], '2026-11-30T10:15:42.123Z', '20270101000001'],
+    // 14 digits that are no date are a plain integer
+    [['12345678901234'], '2026-11-30T10:15:42.123Z', '12345678901235'],
+  ])('%j at %s -> %j', (spellings, now, next) => {
+    expect(nextIntegerSpelling(spellings, new Date(now))).toBe(next);
+  });
+
   it('what it spells is the next version', () => {
     expect(parseVersion(nextIntegerSpelling(['0007', '0003'])!)).toBe('8.0.0');
   });

@@ -84,6 +84,7 @@ export function createMigration(req: CreateRequest): CreateResult {
     .filter((p) => p !== null);
   const existing = parsed.filter((p) => !p.repeatable);
 
+  const integerNext = nextIntegerSpelling(existing.map((p) => p.spelled ?? ''));
   let version: string;
   /** how the file name spells the version, when not in full semver (a folder numbered V0001, V0002, ...) */
   let spelled: string | undefined;
@@ -99,11 +100,11 @@ export function createMigration(req: CreateRequest): CreateResult {
     }
     version = parsed;
     // in a folder numbered with plain integers, `--version 8` or `--version 0008` is spelled as given
-    if (/^\d+$/.test(req.version) && nextIntegerSpelling(existing.map((p) => p.spelled ?? '')) !== null) spelled = req.version;
+    if (/^\d+$/.test(req.version) && integerNext !== null) spelled = req.version;
   } else {
     // a folder numbered with plain integers (V0001__, V0002__, as Flyway and neo4j-migrations users
     // number theirs) goes on with the next one, unless a semver part to bump is asked for
-    spelled = req.bump === undefined ? nextIntegerSpelling(existing.map((p) => p.spelled ?? '')) ?? undefined : undefined;
+    spelled = req.bump === undefined ? integerNext ?? undefined : undefined;
     version = spelled !== undefined ? parseVersion(spelled)! : bumpVersion(maxVersion(existing.map((p) => p.version)), req.bump ?? 'minor');
   }
 
