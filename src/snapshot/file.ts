@@ -18,6 +18,7 @@ const TRAILER_PREFIX = '{"end":';
 
 export class SnapshotWriter {
   private readonly tally = new Tally();
+  /** the file stream's end; rejects (as a NeomigError) when the file cannot be written */
   private readonly done: Promise<void>;
 
   private constructor(
@@ -25,13 +26,19 @@ export class SnapshotWriter {
     private readonly partial: string,
     private readonly gzip: Gzip,
   ) {
-    this.done = pipeline(gzip, createWriteStream(partial));
-    // a failure is reported by finish(); until then keep the rejection from going unhandled
+    this.done = pipeline(gzip, createWriteStream(partial)).catch((e: unknown) => {
+      throw unwritable(file, partial, e);
+    });
+    // a failure is reported by the next write or finish(); until then keep it from going unhandled
     this.done.catch(() => undefined);
   }
 
   static async open(file: string, header: SnapshotHeader): Promise<SnapshotWriter> {
-    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+    } catch (e) {
+      throw unwritable(file, path.dirname(file), e);
+    }
     const writer = new SnapshotWriter(file, `${file}.partial`, createGzip({ level: 4 }));
     await writer.chunk([JSON.stringify(header)]);
     return writer;
@@ -49,7 +56,13 @@ export class SnapshotWriter {
   private async chunk(texts: string[]): Promise<void> {
     if (texts.length === 0) return;
     for (const t of texts) this.tally.text(t);
-    if (!this.gzip.write(texts.join('\n') + '\n')) await once(this.gzip, 'drain');
+    // a file that cannot be written (no such folder, no room, no permission) ends the pipeline: the
+    // drain it would have given never comes, so wait for whichever happens first
+    if (!this.gzip.write(texts.join('\n') + '\n')) {
+      // the drain's own failure is the file's, which `done` reports with what to do
+      await Promise.race([once(this.gzip, 'drain'), this.done]).catch(() => this.done);
+    }
+    if (this.gzip.destroyed) await this.done;
   }
 
   /** Writes the trailer and closes the file; returns the trailer. */
@@ -65,8 +78,21 @@ export class SnapshotWriter {
   async abort(): Promise<void> {
     this.gzip.destroy();
     await this.done.catch(() => undefined);
-    rmSync(this.partial, { force: true });
+    // only a file of our own (`<file>.partial` may be a folder that stood in the way)
+    if (existsSync(this.partial) && statSync(this.partial).isFile()) rmSync(this.partial, { force: true });
   }
+}
+
+/** A snapshot file (or its folder, `where`) that cannot be written: a configuration error, exit 2. */
+function unwritable(file: string, where: string, e: unknown): NeomigError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EISDIR' ? 'it is a folder'
+    : err.code === 'EACCES' || err.code === 'EPERM' || err.code === 'EROFS' ? 'no permission to write there'
+      : err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'a file stands where a folder is needed' : err.message;
+  return new NeomigError('CONFIG', `cannot write the snapshot ${file}: ${why} (${where}${err.code ? `, ${err.code}` : ''})`, {
+    file,
+    hint: 'Choose a file in a folder you can write to, with room for the snapshot: `--out <file>`, or `snapshot.dir` in the config (NEOMIG_SNAPSHOT_DIR).',
+  }, { cause: e });
 }
 
 /** The lines of a snapshot file, decompressed as they are read; a damaged gzip stream is reported as such. */

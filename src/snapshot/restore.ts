@@ -2,9 +2,9 @@
  * Loads a verified snapshot into an emptied database. Nodes go in first, in batches (UNWIND with
  * parameters, one query per label combination), each carrying a temporary label and key (its id in
  * the file) under a temporary index, so that relationships find their two nodes by index seek; then
- * the relationships; then the constraints and indexes (populated once, over the loaded data, which is
- * faster than maintaining them row by row); then the temporary marks and index go. A few batches are
- * in flight at a time: memory stays flat whatever the graph's size.
+ * the relationships; then the temporary marks and index go; then the constraints and indexes
+ * (populated once, over the loaded data, which is faster than maintaining them row by row). A few
+ * batches are in flight at a time: memory stays flat whatever the graph's size.
  */
 import type { SchemaItem } from '../core/schema.js';
 import type { BatchProgressEvent } from '../core/vocabulary.js';
@@ -13,13 +13,23 @@ import { readSchema } from '../neo4j/catalog.js';
 import type { Neo4jClient } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
 import { snapshotElements, type Verified } from './file.js';
+import { randomBytes } from 'node:crypto';
 import type { NodeLine, RelationshipLine } from './format.js';
 import { Progress } from './progress.js';
 import { decodeProperties } from './values.js';
 
-const TEMP_LABEL = 'NeomigRestore__';
-const TEMP_KEY = 'neomigRestoreId';
-const TEMP_INDEX = 'neomig_restore_id';
+/** The temporary label, key and index of one restore: named afresh each time, so that no label or
+ *  property of the data (which the file may hold, under any name) is taken for them. */
+interface Marks {
+  label: string;
+  key: string;
+  index: string;
+}
+
+function newMarks(): Marks {
+  const tag = randomBytes(6).toString('hex');
+  return { label: `NeomigRestore_${tag}`, key: `neomigRestoreId_${tag}`, index: `neomig_restore_${tag}` };
+}
 export const DEFAULT_RESTORE_BATCH = 5_000;
 /** node batches written at once; relationship batches go one at a time (two at once lock the same nodes),
  *  the next read from the file while one is written */
@@ -27,7 +37,11 @@ const NODE_BATCHES_IN_FLIGHT = 2;
 
 export interface Loaded {
   nodes: number;
+  /** relationships created */
   relationships: number;
+  /** relationships of the file not created: one of their nodes is not in it (a snapshot taken while
+   *  the application wrote: nodes and relationships are read one after the other) */
+  dangling: number;
   schema: number;
   elapsedMs: number;
 }
@@ -41,7 +55,8 @@ export async function loadSnapshot(
   const started = performance.now();
   const size = options.batchSize ?? DEFAULT_RESTORE_BATCH;
   const { manifest } = verified;
-  await client.query(`CREATE INDEX ${TEMP_INDEX} IF NOT EXISTS FOR (n:${TEMP_LABEL}) ON (n.${TEMP_KEY})`);
+  const marks = newMarks();
+  await client.query(`CREATE INDEX ${marks.index} IF NOT EXISTS FOR (n:${marks.label}) ON (n.${marks.key})`);
   await client.autoCommit('CALL db.awaitIndexes(300)');
 
   const nodeProgress = new Progress('restore', 'nodes', manifest.nodes, options.progress);
@@ -54,17 +69,21 @@ export async function loadSnapshot(
   const sendNodes = async () => {
     const batch = nodes;
     nodes = [];
-    inFlight.push(awaitedLater(writeNodes(client, batch).then(() => nodeProgress.add(batch.length))));
+    inFlight.push(awaitedLater(writeNodes(client, marks, batch).then(() => nodeProgress.add(batch.length))));
     if (inFlight.length >= NODE_BATCHES_IN_FLIGHT) await inFlight.shift();
   };
   // one relationship batch is written while the next is read from the file: two written at once would
   // lock the same nodes in different orders (deadlocks)
   let relWrite: Promise<void> = Promise.resolve();
+  let created = 0;
   const sendRelationships = async () => {
     const batch = rels;
     rels = [];
     await relWrite;
-    relWrite = awaitedLater(writeRelationships(client, batch).then(() => relProgress.add(batch.length)));
+    relWrite = awaitedLater(writeRelationships(client, marks, batch).then((n) => {
+      created += n;
+      relProgress.add(batch.length);
+    }));
   };
   // every node is in before the first relationship looks for its ends
   const finishNodes = async () => {
@@ -95,41 +114,54 @@ export async function loadSnapshot(
   await relWrite;
   relProgress.done();
 
-  await recreateSchema(client, file, verified.schema);
+  // the marks go before the schema comes: a constraint or index that cannot be recreated leaves the data clean
   const session = client.session();
   try {
-    await client.implicit(session, `MATCH (n:${TEMP_LABEL}) CALL (n) { REMOVE n:${TEMP_LABEL}, n.${TEMP_KEY} } IN TRANSACTIONS OF 10000 ROWS`);
+    await client.implicit(session, `MATCH (n:${marks.label}) CALL (n) { REMOVE n:${marks.label}, n.${marks.key} } IN TRANSACTIONS OF 10000 ROWS`);
   } finally {
     await session.close();
   }
-  await client.query(`DROP INDEX ${TEMP_INDEX} IF EXISTS`);
-  return { nodes: manifest.nodes, relationships: manifest.relationships, schema: verified.schema.length, elapsedMs: performance.now() - started };
+  await client.query(`DROP INDEX ${marks.index} IF EXISTS`);
+  await recreateSchema(client, file, verified.schema);
+  return {
+    nodes: manifest.nodes,
+    relationships: created,
+    dangling: manifest.relationships - created,
+    schema: verified.schema.length,
+    elapsedMs: performance.now() - started,
+  };
 }
 
 /** One query per label combination (labels cannot be parameters on every supported server). */
-async function writeNodes(client: Neo4jClient, batch: NodeLine[]): Promise<void> {
+async function writeNodes(client: Neo4jClient, marks: Marks, batch: NodeLine[]): Promise<void> {
   const groups = groupBy(batch, (n) => n.l.join('\u0000'));
   await client.writeTransaction(async (run) => {
     for (const rows of groups.values()) {
       const labels = rows[0]!.l.map((l) => `:${quote(l)}`).join('');
-      await run(`UNWIND $rows AS row CREATE (n:${TEMP_LABEL}${labels} {${TEMP_KEY}: row.id}) SET n += row.p`, {
+      await run(`UNWIND $rows AS row CREATE (n:${marks.label}${labels}) SET n += row.p SET n.${marks.key} = row.id`, {
         rows: rows.map((n) => ({ id: n.n, p: decodeProperties(n.p) })),
       });
     }
   });
 }
 
-async function writeRelationships(client: Neo4jClient, batch: RelationshipLine[]): Promise<void> {
+/** Creates a batch of relationships between loaded nodes; returns how many (a row whose node is not
+ *  in the file creates none). */
+async function writeRelationships(client: Neo4jClient, marks: Marks, batch: RelationshipLine[]): Promise<number> {
   const groups = groupBy(batch, (r) => r.t);
-  await client.writeTransaction(async (run) => {
+  return client.writeTransaction(async (run) => {
+    let created = 0;
     for (const [type, rows] of groups) {
-      await run(
+      const [row] = await run(
         `UNWIND $rows AS row
-         MATCH (a:${TEMP_LABEL} {${TEMP_KEY}: row.a}) MATCH (b:${TEMP_LABEL} {${TEMP_KEY}: row.b})
-         CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p`,
+         MATCH (a:${marks.label} {${marks.key}: row.a}) MATCH (b:${marks.label} {${marks.key}: row.b})
+         CREATE (a)-[r:${quote(type)}]->(b) SET r = row.p
+         RETURN count(r) AS created`,
         { rows: rows.map((r) => ({ a: r.a, b: r.b, p: decodeProperties(r.p) })) },
       );
+      created += Number(row?.['created'] ?? 0);
     }
+    return created;
   });
 }
 

@@ -4,12 +4,14 @@
  * schema and the history the snapshot was taken with; a damaged file is refused before anything is
  * deleted.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SnapshotWriter } from '../../src/snapshot/file.js';
+import type { NodeLine, SnapshotLine } from '../../src/snapshot/format.js';
 import { ensureBuilt, runCli, type CliRun } from '../support/cli.js';
 import { writeFiles } from '../support/migrations.js';
 import { connectionEnv, useCleanDatabase, userSchema } from '../support/neo4j.js';
@@ -126,7 +128,7 @@ describe('snapshot and restore', () => {
     expect(restored.code, restored.stderr).toBe(0);
     const m = doc.manifest;
     expect(m.nodes).toBe(Object.values(m.labels as Record<string, number>).reduce((a, b) => a + b, 0) - 1); // Ann is Person and Admin
-    expect(restored.json()).toMatchObject({ ok: true, command: 'restore', loaded: { nodes: m.nodes, relationships: m.relationships, schema: m.schema } });
+    expect(restored.json()).toMatchObject({ ok: true, command: 'restore', loaded: { nodes: m.nodes, relationships: m.relationships, dangling: 0, schema: m.schema } });
     expect(await graph()).toEqual(before.graph);
     expect(await counts()).toEqual(before.counts);
     expect(await userSchema(driver)).toEqual(before.schema);
@@ -134,8 +136,9 @@ describe('snapshot and restore', () => {
     const audit = await driver.executeQuery("MATCH (:SchemaVersion {version: '1.0.0'})-[:HAS_EVENT]->(e {action: 'restore'}) RETURN e.detail AS d");
     expect(audit.records.map((r) => r.get('d'))).toEqual([expect.stringContaining(`restored snapshot ${doc.file}`)]);
     // no temporary label, key or index is left behind
-    expect(Number((await driver.executeQuery('MATCH (n) WHERE n.neomigRestoreId IS NOT NULL RETURN count(n) AS c')).records[0]!.get('c'))).toBe(0);
-    expect((await driver.executeQuery("SHOW INDEXES YIELD name WHERE name = 'neomig_restore_id' RETURN name")).records).toEqual([]);
+    expect(Number((await driver.executeQuery("MATCH (n) WHERE any(k IN keys(n) WHERE k STARTS WITH 'neomigRestore') RETURN count(n) AS c")).records[0]!.get('c'))).toBe(0);
+    expect(Number((await driver.executeQuery("MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'NeomigRestore') RETURN count(n) AS c")).records[0]!.get('c'))).toBe(0);
+    expect((await driver.executeQuery("SHOW INDEXES YIELD name WHERE name STARTS WITH 'neomig_restore' RETURN name")).records).toEqual([]);
 
     // the history matches the data: status says 1.1.0 is pending again
     const status = await neomig(['status', '--json'], dir);
@@ -180,10 +183,77 @@ describe('snapshot and restore', () => {
     const disabled = await neomig(['restore', file, '--yes'], dir);
     expect(disabled.code).toBe(2);
     expect(disabled.stderr).toContain('restore is disabled for this configuration');
+    // a dry run changes nothing: it needs neither
+    const dry = await neomig(['restore', file, '--dry-run'], dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('snap.jsonl.gz is intact');
     writeFiles(dir, CONFIG);
     const unconfirmed = await neomig(['restore', file], dir);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('confirm with --yes');
+  });
+});
+
+describe('snapshot and restore, awkward cases', () => {
+  it('a label and property named like restore\'s own marks round-trip', async () => {
+    const dir = project({});
+    await driver.executeQuery("CREATE (:NeomigRestore__ {neomigRestoreId: 'mine', name: 'u1'})-[:R {neomigRestoreId: 1}]->(:U {name: 'u2', neomig_restore_id: 2})");
+    const expected = await graph();
+    const file = path.join(dir, 'snap.jsonl.gz');
+    expect((await neomig(['snapshot', file], dir)).code).toBe(0);
+    await driver.executeQuery('MATCH (n) WHERE NOT n:SchemaVersion AND NOT n:SchemaVersionEvent DETACH DELETE n');
+    const restored = await neomig(['restore', file, '--yes', '--json'], dir);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.json().loaded).toMatchObject({ nodes: 2, relationships: 1, dangling: 0 });
+    expect(await graph()).toEqual(expected);
+  });
+
+  it('a snapshot taken during writes: restores what it holds and says which relationships it could not', async () => {
+    const dir = project({});
+    await seed();
+    const file = path.join(dir, 'snap.jsonl.gz');
+    expect((await neomig(['snapshot', file], dir)).code).toBe(0);
+    // what a snapshot read while the application wrote can hold: a relationship to a node created
+    // after the nodes were read (nodes are read first, then relationships), checksum and counts intact
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter(Boolean);
+    const body = lines.slice(1, -1).map((l) => JSON.parse(l) as SnapshotLine);
+    const anyNode = body.find((l): l is NodeLine => 'n' in l)!;
+    const fuzzy = path.join(dir, 'fuzzy.jsonl.gz');
+    const writer = await SnapshotWriter.open(fuzzy, JSON.parse(lines[0]!));
+    await writer.write([...body, { r: 999_999, a: anyNode.n, b: 888_888, t: 'KNOWS', p: {} }]);
+    const trailer = await writer.finish();
+
+    const restored = await neomig(['restore', fuzzy, '--yes'], dir);
+    expect(restored.code, restored.stderr).toBe(0);
+    const inFile = trailer.relationships;
+    expect(restored.stdout).toContain(`Restored ${trailer.nodes} nodes, ${inFile - 1} relationships,`);
+    expect(restored.stderr).toContain(`fuzzy.jsonl.gz: 1 of its ${inFile} relationships were not restored: a node they connect is not in the file`);
+    const json = await neomig(['restore', fuzzy, '--yes', '--json'], dir);
+    expect(json.json().loaded).toMatchObject({ relationships: inFile - 1, dangling: 1 });
+    expect(Number((await driver.executeQuery("MATCH ()-[r]->() WHERE type(r) <> 'HAS_EVENT' RETURN count(r) AS c")).records[0]!.get('c'))).toBe(inFile - 1);
+  });
+
+  it('a file it cannot write is an error (exit 2) naming it, the lock is released and the next run goes on', async () => {
+    const dir = project(BOOKS);
+    // enough to fill the compressor's buffer: the write that fails is one of many
+    await driver.executeQuery("UNWIND range(1, 20000) AS i CREATE (:Filler {i: i, s: 'filler ' + toString(i * 7919)})");
+    const full = path.join(dir, 'full.jsonl.gz');
+    symlinkSync('/dev/full', `${full}.partial`);
+    const noRoom = await neomig(['snapshot', full], dir);
+    expect(noRoom.code).toBe(2);
+    expect(noRoom.stderr).toContain(`cannot write the snapshot ${full}: the disk is full`);
+    expect(noRoom.stderr).toContain('--out <file>');
+    writeFileSync(path.join(dir, 'afile'), 'x');
+    const notAFolder = await neomig(['snapshot', path.join(dir, 'afile', 'snap.jsonl.gz'), '--json'], dir);
+    expect(notAFolder.code).toBe(2);
+    expect(notAFolder.json()).toMatchObject({ ok: false, error: { code: 'CONFIG', message: expect.stringContaining('a file stands where a folder is needed') } });
+    // up --snapshot stops before any migration, and leaves the lock free
+    const up = await neomig(['up', '--snapshot'], dir, { NEOMIG_SNAPSHOT_DIR: path.join(dir, 'afile') });
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain('cannot write the snapshot');
+    expect(await history()).toEqual([]);
+    const next = await neomig(['up', '--lock-timeout', '2'], dir);
+    expect(next.code, next.stderr).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { action, requireCleanConfirmed, type CliState } from '../context.js';
 import { addCommonOptions, dryRunOption, lockTimeoutOption, yesOption } from '../options.js';
 import { formatCount, formatRate } from '../render/progress.js';
-import { formatDuration } from '../render/format.js';
+import { formatDuration, plural } from '../render/format.js';
 import { examples } from './shared.js';
 
 interface RestoreCliOptions {
@@ -34,7 +34,9 @@ export function registerRestore(program: Command, state: CliState): void {
       const result = await migrator.restore(file, { dryRun: ctx.options.dryRun === true });
       const m = result.manifest;
       const p = ctx.output.paint;
-      const what = `${formatCount(m.nodes)} nodes, ${formatCount(m.relationships)} relationships, ${m.schema} constraints and indexes`;
+      const counts = (nodes: number, relationships: number) =>
+        `${plural(nodes, 'node', formatCount)}, ${plural(relationships, 'relationship', formatCount)}, ${m.schema} constraints and indexes`;
+      const what = counts(m.nodes, m.relationships);
       const taken = `snapshot of ${m.database} at ${m.historyVersion ?? '(no version)'}, taken ${m.createdAt}`;
       if (result.dryRun) {
         const nodes = 'nodes' in result.emptied ? result.emptied.nodes : result.emptied.nodesDeleted;
@@ -44,7 +46,7 @@ export function registerRestore(program: Command, state: CliState): void {
         const l = result.loaded!;
         const rate = l.elapsedMs > 0 ? ((l.nodes + l.relationships) * 1000) / l.elapsedMs : 0;
         const took = `${formatDuration(l.elapsedMs)} (${formatRate(rate)})`;
-        ctx.output.print(`${p.green('✓')} Restored ${what} from ${path.basename(file)} (${taken}) in ${took}.`);
+        ctx.output.print(`${p.green('✓')} Restored ${counts(l.nodes, l.relationships)} from ${path.basename(file)} (${taken}) in ${took}.`);
       }
       return { result: { ...result } };
     }));

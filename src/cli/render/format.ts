@@ -57,9 +57,9 @@ export function firstLine(text: string, max = 60): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
-/** "1 migration" / "3 migrations" */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 migration" / "3 migrations"; `show` writes the number (e.g. formatCount: "1,024 nodes") */
+export function plural(n: number, word: string, show: (n: number) => string = String): string {
+  return `${show(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A version for people: "1.2.0", or "(empty)" for a database with nothing applied. */

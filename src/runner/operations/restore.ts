@@ -39,7 +39,8 @@ export function assertRestoreAllowed(session: MigratorSession): void {
  * checksum, counts) before anything is deleted: a damaged file leaves the database as it was.
  */
 export async function restore(session: MigratorSession, file: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-  assertRestoreAllowed(session);
+  // a dry run changes nothing: it needs neither cleanEnabled nor --yes
+  if (!options.dryRun) assertRestoreAllowed(session);
   const verified = await verifySnapshot(file);
   if (options.dryRun) {
     const c = await session.connect();
@@ -66,6 +67,10 @@ export async function restoreWith(
   // under this run's lock: its lock node and neomig's own schema stay
   const emptied = await wipeDatabase(client, { lockLabel: session.config.labels.lock });
   const loaded = await loadSnapshot(client, file, verified, { batchSize: options.batchSize, progress: session.events.emit });
+  if (loaded.dangling > 0) {
+    session.events.warn(`${file}: ${loaded.dangling} of its ${verified.manifest.relationships} relationships were not restored: a node they connect is not in the file. `
+      + 'The snapshot was taken while something else wrote (its nodes are read before its relationships); take snapshots while the application is stopped.');
+  }
   // the history now is the snapshot's; neomig's own constraints were kept, this only checks
   history.forgetWritten();
   await history.ensureSchema();
