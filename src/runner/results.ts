@@ -79,12 +79,12 @@ export function failureMessage(e: StepFailed, result: RunResult, atomic: boolean
 }
 
 /** What became of a failed migration's changes, in words. */
-export function partialChangesText(f: { partialChanges: FailureReport['partialChanges']; undoError?: string }): string {
+export function partialChangesText(f: { partialChanges: FailureReport['partialChanges']; undoError?: string; undoneBy?: 'snapshot' }): string {
   switch (f.partialChanges) {
     case 'none':
       return 'nothing of it was committed (its transaction was rolled back)';
     case 'undone':
-      return 'its partial changes were undone by its down';
+      return f.undoneBy === 'snapshot' ? 'its partial changes were undone by restoring the snapshot taken before the run' : 'its partial changes were undone by its down';
     case 'unknown':
       return 'it stopped mid-way; some of its changes may have committed';
     case 'remain':

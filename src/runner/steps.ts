@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { buildStatements, groupStatements } from '../core/grouping.js';
 import type { AppliedMigration, LocalMigration, StatementCounters, PartialChanges, TransactionGroup, TransactionMode, TsHandlers } from '../core/types.js';
-import { type Checkpoint, type CheckpointView, checkpointView } from '../core/checkpoint.js';
+import { type Checkpoint, type CheckpointView, checkpointProgress, checkpointView } from '../core/checkpoint.js';
 import { NeomigError, isNeomigError } from '../errors.js';
 import { evalMigrationSource } from '../discovery/typescript.js';
 import { type Neo4jClient, type TransactionRun, rowsOf } from '../neo4j/client.js';
@@ -141,9 +141,11 @@ export class StepRunner {
     } catch (e) {
       fp?.forget();
       const error = asStepError(e, m.version, file);
-      let partialChanges: PartialChanges = committed ? 'remain' : 'none';
+      // a resumed run goes on from batches an earlier run committed: they remain whatever this one does
+      const earlier: PartialChanges = !resume ? 'none' : resume.jobs.some((j) => j.batches > 0) ? 'remain' : 'unknown';
+      let partialChanges: PartialChanges = committed ? 'remain' : earlier;
       let undoError: string | undefined;
-      if (committed) {
+      if (partialChanges === 'remain') {
         if (m.down) {
           try {
             await this.down(m.version, m.description, localDown(m), 'compensate', checkpointView(journal.checkpoint));
@@ -170,6 +172,8 @@ export class StepRunner {
         message: error.message,
         partialChanges,
         undoError,
+        // the next `up` resumes the ctx.batch() jobs from their checkpoint (core/checkpoint.ts isResumable)
+        ...(m.up.kind === 'typescript' && journal.hasJobs && partialChanges === 'remain' ? { resumes: checkpointProgress(journal.checkpoint) } : {}),
       });
     }
   }
@@ -278,7 +282,7 @@ export class StepRunner {
             version: step.version,
             statement: transactions.statements || undefined,
             neo4jCode: code,
-            hint: code ? 'The statement passed to ctx.run() was refused by Neo4j; fix it and run again.' : 'Fix the migration code and run again.',
+            hint: code ? 'A statement of the migration (ctx.run, ctx.batch, ...) was refused by Neo4j; fix it, or the data it failed on, and run again.' : 'Fix the migration code and run again.',
           }, { cause: e });
       return { counters: transactions.counters, committed: transactions.committed, atomic: false, error };
     } finally {

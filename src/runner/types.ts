@@ -66,6 +66,10 @@ export interface FailureReport {
   partialChanges: PartialChanges;
   /** why its committed changes were not undone, when they were not */
   undoError?: string;
+  /** what undid its changes, when not its down: the snapshot taken before the run (up --restore-on-failure) */
+  undoneBy?: 'snapshot';
+  /** its ctx.batch() jobs' progress ("149,000/200,000 rows"), when the next `up` resumes them from there */
+  resumes?: string;
 }
 
 /** What a dry run shows for one step. */

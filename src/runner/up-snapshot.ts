@@ -87,6 +87,8 @@ export class UpSnapshot {
     result.snapshot.restored = true;
     // the database is as it was before the run: nothing of it stays applied
     failed.partialChanges = 'undone';
+    failed.undoneBy = 'snapshot';
+    failed.resumes = undefined;
     failed.undoError = undefined;
     result.applied = [];
     result.to = plan.currentVersion;

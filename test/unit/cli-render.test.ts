@@ -185,7 +185,19 @@ describe('renderRunSummary', () => {
 
   it('says plainly when a failure left changes behind', () => {
     const failed: RunResult = { ...base, failed: { version: '1.2.0', file: 'f', direction: 'up', message: 'm', partialChanges: 'remain', undoError: 'no down' } };
-    expect(renderRunSummary(failed, plain)).toContain('partial changes: remain — its partial changes REMAIN (no down)');
+    expect(renderRunSummary(failed, plain)).toContain('partial changes: remain — its partial changes REMAIN (no down); run `neomig status` and `neomig repair` once the database is fixed');
+  });
+
+  it('sends a failed ctx.batch() job that resumes to a plain up, not to repair (which would start it over)', () => {
+    const failed: RunResult = { ...base, failed: { version: '1.2.0', file: 'f', direction: 'up', message: 'm', partialChanges: 'remain', undoError: 'no down', resumes: '149,000/200,000 rows' } };
+    const text = renderRunSummary(failed, plain);
+    expect(text).toContain('partial changes: remain — its partial changes REMAIN (no down); fix the cause and run `neomig up`: it resumes its ctx.batch() jobs after 149,000/200,000 rows');
+    expect(text).not.toContain('and `neomig repair` once');
+  });
+
+  it('says a snapshot, not the down, undid a failure that up --restore-on-failure restored', () => {
+    const failed: RunResult = { ...base, failed: { version: '1.2.0', file: 'f', direction: 'up', message: 'm', partialChanges: 'undone', undoneBy: 'snapshot' } };
+    expect(renderRunSummary(failed, plain)).toContain('partial changes: undone — its partial changes were undone by restoring the snapshot taken before the run');
   });
 
   it('prints a dry run plan with every statement and its line', () => {

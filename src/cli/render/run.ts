@@ -95,7 +95,10 @@ function renderFailure(f: FailureReport, paint: Paint): string {
   lines.push(
     leftNothing(f.partialChanges)
       ? `  ${paint.yellow(changes)} — ${partialChangesText(f)}`
-      : `  ${paint.red(changes)} — ${partialChangesText(f)}; run \`neomig status\` and \`neomig repair\` once the database is fixed`,
+      : f.resumes
+        // repair would mark it rolled back, and the next up would run the jobs again from the start
+        ? `  ${paint.red(changes)} — ${partialChangesText(f)}; fix the cause and run \`neomig up\`: it resumes its ctx.batch() jobs after ${f.resumes} (not \`neomig repair\`, which would start them over)`
+        : `  ${paint.red(changes)} — ${partialChangesText(f)}; run \`neomig status\` and \`neomig repair\` once the database is fixed`,
   );
   return lines.join('\n');
 }
@@ -118,5 +121,7 @@ export function failureJson(f: FailureReport): Record<string, unknown> {
     ...(f.neo4jCode ? { neo4jCode: f.neo4jCode } : {}),
     partialChanges: f.partialChanges,
     ...(f.undoError ? { undoError: f.undoError } : {}),
+    ...(f.undoneBy ? { undoneBy: f.undoneBy } : {}),
+    ...(f.resumes ? { resumes: f.resumes } : {}),
   };
 }
