@@ -65,6 +65,8 @@ interface JobSpec {
   countParams: Record<string, unknown>;
   /** the job's count query when neither total nor countQuery is given */
   defaultCount?: string;
+  /** which rows of that count the job may not walk (a job that processed fewer is warned about) */
+  notWalked?: string;
   /** the next batch after `state`; called once per batch (retries reuse it) */
   next: (state: JobCheckpoint) => Promise<BatchPlan>;
   /** the server-side form: up to `batches` batches after `after` in one query (see keyedLoopCypher) */
@@ -147,7 +149,11 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     }
     return key;
   };
-  const base = { label, options: spec, countParams: params, defaultCount: cypher.count };
+  // a key has one type: `key > last` is null for a row whose key is null or of another type
+  const notWalked = cypher.by === 'property'
+    ? `rows whose ${spec.key.trim()} is null, or of another type than its first key's (a key has one type), are left out`
+    : undefined;
+  const base = { label, options: spec, countParams: params, defaultCount: cypher.count, notWalked };
 
   const concurrency = spec.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -490,6 +496,10 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   } finally {
     await session.close().catch(() => undefined);
     await spec.close?.();
+  }
+  const counted = spec.options.total === undefined && spec.options.countQuery === undefined;
+  if (spec.notWalked && counted && state.total !== undefined && state.rows < state.total) {
+    log('warn', `processed ${state.rows} of the ${state.total} rows counted when it started: ${spec.notWalked}`);
   }
   report('done');
   return result();

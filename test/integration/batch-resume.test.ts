@@ -180,6 +180,28 @@ describe('key-ordered ctx.batch() failures', () => {
     }
   });
 
+  it('warns when rows it counted were not walked: a key of another type, or none', async () => {
+    await driver.executeQuery('CREATE INDEX mix_k FOR (m:Mix) ON (m.k)');
+    await driver.executeQuery("UNWIND range(1, 10) AS i CREATE (:Mix {k: i}) WITH count(*) AS _ UNWIND ['a', 'b'] AS s CREATE (:Mix {k: s}) WITH count(*) AS _ CREATE (:Mix)");
+    await driver.executeQuery('CALL db.awaitIndexes(300)');
+    const m = testMigrator(migrationsDir({
+      'V1__mix.ts': `export default {
+        async up(ctx) { await ctx.batch({ label: 'mix', match: '(m:Mix)', key: 'm.k', update: 'SET m.done = true', batchSize: 3 }); },
+        async down() {},
+      };`,
+    }));
+    try {
+      const result = await m.up();
+      expect(result.applied.map((a) => a.version)).toEqual(['1.0.0']);
+      const done = Number((await rows('MATCH (m:Mix) WHERE m.done RETURN count(*) AS c'))[0]!['c']);
+      expect(done).toBeLessThan(13);
+      const warnings = m.events.filter((e) => e.type === 'log' && e.level === 'warn').map((e) => (e as { message: string }).message);
+      expect(warnings).toEqual([`mix: processed ${done} of the 13 rows counted when it started: rows whose m.k is null, or of another type than its first key's (a key has one type), are left out`]);
+    } finally {
+      await m.close();
+    }
+  });
+
   it('a hard error stops with the checkpoint recorded, and the down sees how far the up got', async () => {
     await createItems(100);
     await driver.executeQuery('MATCH (i:Item {k: 55}) SET i.bad = true');
