@@ -40,7 +40,13 @@ export function isoToMillis(text: string): number | null {
   const ms = (fraction + '000').slice(0, 3);
   const zone = offset.toUpperCase() === 'Z' ? 'Z' : offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
   const value = Date.parse(`${date}T${hms}.${ms}${zone}`);
-  return Number.isNaN(value) ? null : value;
+  if (Number.isNaN(value)) return null;
+  // Date.parse rolls an impossible day over (2026-02-30 is March 2nd): the fields must read back
+  const [y, mo, d] = date!.split('-').map(Number) as [number, number, number];
+  const calendar = new Date(Date.UTC(y, mo - 1, d));
+  if (calendar.getUTCFullYear() !== y || calendar.getUTCMonth() !== mo - 1 || calendar.getUTCDate() !== d) return null;
+  const [h, mi, sec = 0] = hms.split(':').map(Number) as [number, number, number?];
+  return h > 23 || mi > 59 || sec > 59 ? null : value;
 }
 
 /**

@@ -151,7 +151,9 @@ export class StepRunner {
             await this.down(m.version, m.description, localDown(m), 'compensate', checkpointView(journal.checkpoint));
             partialChanges = 'undone';
           } catch (e2) {
-            undoError = errorMessage(e2);
+            // the down's own Neo4j code, when a statement of it was refused
+            const code = e2 instanceof StepFailed ? e2.failure.neo4jCode : isNeomigError(e2) ? e2.details.neo4jCode : neo4jCode(e2);
+            undoError = code && !errorMessage(e2).includes(code) ? `${errorMessage(e2)} (${code})` : errorMessage(e2);
           }
         } else {
           undoError = m.meta.irreversible ? 'it is irreversible (no down)' : 'it has no down script';

@@ -67,8 +67,9 @@ export class Tally {
   nodes = 0;
   relationships = 0;
   schema = 0;
-  readonly labels: Record<string, number> = {};
-  readonly types: Record<string, number> = {};
+  // no prototype: a label or type may be called `constructor` or `__proto__`
+  readonly labels: Record<string, number> = Object.create(null) as Record<string, number>;
+  readonly types: Record<string, number> = Object.create(null) as Record<string, number>;
   private readonly hash: Hash = createHash('sha256');
 
   /** Adds one line's text (without its newline) to the checksum and the totals; the header counts in

@@ -99,12 +99,17 @@ export function decodeValue(v: Encoded): unknown {
 /** Every property of a node or relationship, encoded. */
 export function encodeProperties(props: Record<string, unknown>): Record<string, Encoded> {
   const out: Record<string, Encoded> = {};
-  for (const [k, v] of Object.entries(props)) out[k] = encodeValue(v);
+  for (const [k, v] of Object.entries(props)) setOwn(out, k, encodeValue(v));
   return out;
 }
 
 export function decodeProperties(props: Record<string, Encoded>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props)) out[k] = decodeValue(v);
+  for (const [k, v] of Object.entries(props)) setOwn(out, k, decodeValue(v));
   return out;
+}
+
+/** `o[k] = v` for any property name: a property called `__proto__` is a property, not the prototype. */
+function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
+  Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
 }

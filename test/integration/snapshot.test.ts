@@ -275,7 +275,7 @@ describe('up --snapshot', () => {
     expect(run.code).toBe(1);
     const doc = run.json();
     expect(doc.snapshot).toMatchObject({ restored: true, file: expect.stringMatching(/snapshots\/neo4j-.*\.jsonl\.gz$/), reason: expect.stringContaining('remain') });
-    expect(doc.failed).toMatchObject({ version: '1.1.0', partialChanges: 'undone' });
+    expect(doc.failed).toMatchObject({ version: '1.1.0', partialChanges: 'undone', undoneBy: 'snapshot' });
     expect(doc.error.message).toContain('restored the snapshot taken before this run');
     expect(await graph()).toEqual(before.graph);
     expect(await userSchema(driver)).toEqual(before.schema);
@@ -303,6 +303,8 @@ describe('up --snapshot', () => {
     const command = /neomig restore (\S+) --yes/.exec(run.stderr);
     expect(command, run.stderr).not.toBeNull();
     expect(run.stderr).toContain('The downs could not reverse this run.');
+    // why the down failed, with the code Neo4j gave
+    expect(run.stderr).toMatch(/its partial changes REMAIN \(.*V1\.1\.0__junk\.down\.cypher.*\(Neo\.ClientError\.Statement\.ArithmeticError\)\)/);
     // the command works as printed
     const restored = await neomig(['restore', command![1]!, '--yes'], dir);
     expect(restored.code, restored.stderr).toBe(0);

@@ -6,7 +6,7 @@ import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SnapshotWriter, snapshotElements, verifySnapshot } from '../../src/snapshot/file.js';
 import type { SnapshotHeader } from '../../src/snapshot/format.js';
-import { decodeValue, encodeValue, type Encoded } from '../../src/snapshot/values.js';
+import { decodeProperties, decodeValue, encodeProperties, encodeValue, type Encoded } from '../../src/snapshot/values.js';
 
 const t = neo4j.types;
 const roundTrip = (v: unknown) => decodeValue(JSON.parse(JSON.stringify(encodeValue(v))) as Encoded);
@@ -55,6 +55,14 @@ describe('property values', () => {
   it('keeps -0.0', () => {
     expect(Object.is(roundTrip(-0), -0)).toBe(true);
   });
+
+  it('keeps properties named __proto__ and constructor (as the driver gives them: own properties)', () => {
+    const props = JSON.parse('{"__proto__": "protoval", "constructor": 1.5, "x": true}') as Record<string, unknown>;
+    const back = decodeProperties(JSON.parse(JSON.stringify(encodeProperties(props))) as Record<string, Encoded>);
+    expect(Object.keys(back)).toEqual(['__proto__', 'constructor', 'x']);
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toBe('protoval');
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+  });
 });
 
 const dir = mkdtempSync(path.join(tmpdir(), 'neomig-snapshot-unit-'));
@@ -86,6 +94,17 @@ describe('snapshot file', () => {
     const elements = [];
     for await (const e of snapshotElements(file)) elements.push(e);
     expect(elements).toEqual([{ n: 0, l: ['A', 'B'], p: { p: { i: '1' } } }, { n: 1, l: ['A'], p: {} }, { r: 0, a: 0, b: 1, t: 'T', p: { w: 0.5 } }]);
+  });
+
+  it('counts labels and types named like Object members', async () => {
+    const file = path.join(dir, 'members.jsonl.gz');
+    const w = await SnapshotWriter.open(file, header);
+    await w.write([{ n: 0, l: ['constructor', '__proto__'], p: {} }, { n: 1, l: ['toString'], p: {} }]);
+    await w.write([{ r: 0, a: 0, b: 1, t: 'hasOwnProperty', p: {} }]);
+    const trailer = await w.finish();
+    expect(JSON.parse(JSON.stringify(trailer.labels))).toEqual(JSON.parse('{"__proto__": 1, "constructor": 1, "toString": 1}'));
+    expect({ ...trailer.types }).toEqual({ hasOwnProperty: 1 });
+    expect((await verifySnapshot(file)).manifest.nodes).toBe(2);
   });
 
   it('refuses a truncated file, naming it', async () => {
