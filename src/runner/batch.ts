@@ -439,11 +439,16 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   };
   try {
     state.total ??= await expectedTotal(client, version, label, spec);
+    // a resumed job's recorded checkpoint may have no total (the loop's progress on the entry has none)
+    const held = journal.checkpoint.jobs[ordinal - 1];
+    if (held && held.total === undefined && state.total !== undefined) journal.adopt(ordinal, { ...held, total: state.total });
     report('start');
     // what the history holds for this job after a failure: a server-side loop's batches commit one by one
     const adoptCommitted = async () => {
-      const committed = await journal.committed(ordinal).catch(() => undefined);
-      if (!committed || committed.batches <= state.batches) return false;
+      const read = await journal.committed(ordinal).catch(() => undefined);
+      if (!read || read.batches <= state.batches) return false;
+      // the entry's loop progress has no total: the one counted at the start stays
+      const committed = { ...read, total: read.total ?? state.total };
       journal.adopt(ordinal, committed);
       addCounters(job.stepCounters, diffCounters(committed.counters, state.counters));
       state = committed;

@@ -296,12 +296,12 @@ describe('key-ordered ctx.batch() failures', () => {
       expect(done % 10).toBe(0);
       expect(done).toBeLessThan(100);
       // the next step is a plain up, which resumes after what committed
-      expect(error.result.failed?.resumes).toBe(`${done} rows`);
+      expect(error.result.failed?.resumes).toBe(`${done}/100 rows`);
       const status = await m.status();
       expect(status.migrations[0]!.applied?.checkpoint?.jobs[0]).toMatchObject({ label: 'divide', rows: done, batches: done / 10, done: false });
       // an up before the data is fixed fails again at once: what the first run committed still remains
       const again = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
-      expect(again.result.failed).toMatchObject({ partialChanges: 'remain', resumes: `${done} rows` });
+      expect(again.result.failed).toMatchObject({ partialChanges: 'remain', resumes: `${done}/100 rows` });
       expect((await m.status()).migrations[0]!.applied).toMatchObject({ status: 'failed', partialChanges: 'remain' });
       expect(Number((await rows('MATCH (i:Item) WHERE i.n = 1 RETURN count(*) AS c'))[0]!['c'])).toBe(done);
       // the bad row is fixed by hand; a plain up resumes the job
