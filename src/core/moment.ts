@@ -27,8 +27,17 @@ export function parseMoment(text: string, now: number): number {
       hint: 'Give an ISO 8601 time such as 2025-03-01T12:00:00Z (UTC when no offset is given), or a time ago such as 2h, 30m, 1d, 1h30m.',
     });
   }
+  // nothing can have been applied after a time to come: a typo (the year?) would otherwise pass as "nothing to do"
+  if (ms > now + FUTURE_SLACK_MS) {
+    throw new NeomigError('USAGE', `--before ${text}: is in the future (now is ${new Date(now).toISOString()})`, {
+      hint: 'Give a time in the past; `neomig down --all` reverses every applied migration.',
+    });
+  }
   return ms;
 }
+
+/** How far ahead of this machine's clock a --before time may be (another machine's clock may run ahead). */
+const FUTURE_SLACK_MS = 60_000;
 
 /** Milliseconds since the epoch of an ISO 8601 date-time (nanosecond fractions as Neo4j prints them,
  *  cut to milliseconds), or null when it is not one. */

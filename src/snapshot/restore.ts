@@ -6,6 +6,7 @@
  * (populated once, over the loaded data, which is faster than maintaining them row by row). A few
  * batches are in flight at a time: memory stays flat whatever the graph's size.
  */
+import { randomBytes } from 'node:crypto';
 import type { SchemaItem } from '../core/schema.js';
 import type { BatchProgressEvent } from '../core/vocabulary.js';
 import { NeomigError } from '../errors.js';
@@ -13,7 +14,6 @@ import { readSchema } from '../neo4j/catalog.js';
 import type { Neo4jClient } from '../neo4j/client.js';
 import { errorMessage, neo4jCode } from '../neo4j/errors.js';
 import { snapshotElements, type Verified } from './file.js';
-import { randomBytes } from 'node:crypto';
 import type { NodeLine, RelationshipLine } from './format.js';
 import { Progress } from './progress.js';
 import { decodeProperties } from './values.js';

@@ -79,5 +79,13 @@ describe('down --before', () => {
     expect(bad.stderr).toContain('--before yesterday: not a time');
     const both = await neomig(['down', '--before', '2h', '--to', '1.0.0'], dir);
     expect(both.code).toBe(2);
+    // a day that does not exist is not read as the next month's, and a time to come is a typo
+    const impossible = await neomig(['down', '--before', '2026-02-30', '--json'], dir);
+    expect(impossible.code).toBe(2);
+    expect(impossible.json()).toMatchObject({ ok: false, error: { code: 'USAGE', message: '--before 2026-02-30: not a time' } });
+    const future = await neomig(['down', '--before', '2999-01-01'], dir);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--before 2999-01-01: is in the future');
+    expect(future.stderr).toContain('neomig down --all');
   });
 });

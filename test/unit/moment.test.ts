@@ -23,9 +23,15 @@ describe('parseMoment', () => {
     ['2026-02-01T08:15:30+02:00', '2026-02-01T06:15:30.000Z'],
     ['2026-02-01T08:15:30-0130', '2026-02-01T09:45:30.000Z'],
     ['2024-02-29', '2024-02-29T00:00:00.000Z'],
-    ['2026-12-31T23:59:59Z', '2026-12-31T23:59:59.000Z'],
+    ['2025-12-31T23:59:59Z', '2025-12-31T23:59:59.000Z'],
+    // a minute ahead of this clock is another machine's clock
+    ['2026-03-01T12:01:00Z', '2026-03-01T12:01:00.000Z'],
   ])('%s', (text, iso) => {
     expect(new Date(parseMoment(text, NOW)).toISOString()).toBe(iso);
+  });
+
+  it.each(['2026-03-01T12:01:01Z', '2030-01-01', '2026-03-01T14:00+01:00'])('refuses %j, a time to come, with a usage error', (text) => {
+    expect(() => parseMoment(text, NOW)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('is in the future (now is 2026-03-01T12:00:00.000Z)') }));
   });
 
   it.each(['yesterday', '2h ago', '-2h', '2026-13-01', '2026-02-01T25:00', '', '5x', '2026-02-30', '2026-02-29T10:00Z', '2026-04-31', '2026-02-01T12:60', '2026-02-01T12:00:61Z'])('refuses %j with a usage error', (text) => {
