@@ -157,6 +157,31 @@ export async function readLock(client: Neo4jClient, lockLabel: string): Promise<
   return { ...toHolder(rows[0]['before'] as Row), stale: rows[0]['stale'] === true };
 }
 
+/**
+ * A restore under way: a node of the lock's label (so the restore's own wipe keeps it and snapshots
+ * leave it out), named after the database, from before the database is emptied until its data is
+ * loaded. One left behind means a restore died midway and the database holds part of a snapshot.
+ */
+export interface RestoreMark {
+  file: string;
+  startedAt: string;
+}
+
+const restoreName = (client: Neo4jClient) => `${client.databaseName}#restore`;
+
+export async function markRestoring(client: Neo4jClient, lockLabel: string, file: string): Promise<void> {
+  await client.query(`MERGE (r:${label(lockLabel)} {name: $name}) SET r.file = $file, r.startedAt = datetime()`, { name: restoreName(client), file });
+}
+
+export async function clearRestoring(client: Neo4jClient, lockLabel: string): Promise<void> {
+  await client.query(`MATCH (r:${label(lockLabel)} {name: $name}) DELETE r`, { name: restoreName(client) });
+}
+
+export async function readRestoring(client: Neo4jClient, lockLabel: string): Promise<RestoreMark | null> {
+  const rows = await client.rows(`MATCH (r:${label(lockLabel)} {name: $name}) RETURN r.file AS file, toString(r.startedAt) AS startedAt`, { name: restoreName(client) }, 'read');
+  return rows[0] ? { file: String(rows[0]['file']), startedAt: String(rows[0]['startedAt']) } : null;
+}
+
 export async function forceRelease(client: Neo4jClient, lockLabel: string): Promise<void> {
   await client.query(`MATCH (l:${label(lockLabel)} {name: $name}) DELETE l`, { name: client.databaseName });
 }

@@ -8,7 +8,7 @@ import { NeomigError } from '../errors.js';
 import { Neo4jClient } from '../neo4j/client.js';
 import { Fingerprinter } from '../neo4j/fingerprint.js';
 import { HistoryStore } from '../neo4j/history.js';
-import { LeaseLock } from '../neo4j/lock.js';
+import { LeaseLock, readRestoring } from '../neo4j/lock.js';
 import type { PlaceholderContext } from '../core/placeholders.js';
 import { Events } from './events.js';
 import { filler, placeholderContext } from './placeholders.js';
@@ -60,7 +60,13 @@ export class MigratorSession {
     return placeholderContext(this.config, offline ? undefined : () => this.connect());
   }
 
-  async withLock<T>(lockTimeoutSeconds: number | undefined, work: (locked: Locked) => Promise<T>): Promise<T> {
+  /** `options.afterInterruptedRestore`: the operation may run on a database a restore left half loaded
+   *  (restore itself, clean); every other one stops there (see readRestoring). */
+  async withLock<T>(
+    lockTimeoutSeconds: number | undefined,
+    work: (locked: Locked) => Promise<T>,
+    options: { afterInterruptedRestore?: boolean } = {},
+  ): Promise<T> {
     const { config, events, runId } = this;
     const client = await this.connect();
     const history = this.historyOf(client);
@@ -74,6 +80,7 @@ export class MigratorSession {
     history.prime(alongRows);
     events.emit({ type: 'lock:acquired', owner: lock.owner, tookOverFrom });
     try {
+      if (!options.afterInterruptedRestore) await refuseInterruptedRestore(client, config.labels.lock);
       const fingerprints = config.fingerprints ? new Fingerprinter(client, config.labels) : undefined;
       const steps = new StepRunner(client, history, events, config.migrationsDir, fingerprints, filler(await this.placeholders()));
       const result = await work({ client, history, lock, steps, tookOver: Boolean(tookOverFrom) });
@@ -117,5 +124,15 @@ export function failOn(issues: ValidationIssue[], what: string): void {
     file: first.file,
     issues,
     hint: adviceFor(first.kind),
+  });
+}
+
+/** A database a restore left half loaded takes nothing but another restore (or clean). */
+async function refuseInterruptedRestore(client: Neo4jClient, lockLabel: string): Promise<void> {
+  const mark = await readRestoring(client, lockLabel);
+  if (!mark) return;
+  throw new NeomigError('VALIDATION', `a restore of ${mark.file} into database "${client.databaseName}", started at ${mark.startedAt}, did not finish: the database holds part of that snapshot`, {
+    file: mark.file,
+    hint: `Run \`neomig restore ${mark.file} --yes\` again (it empties the database first), or \`neomig clean\` to start from nothing.`,
   });
 }

@@ -150,6 +150,8 @@ export interface StatusResult {
   lock: LockHolder | null;
   /** constraints and indexes created or dropped outside neomig (see core/schema-drift.ts) */
   drift?: DriftReport;
+  /** a restore that did not finish: the database holds part of this snapshot (see neo4j/lock.ts) */
+  restoreInterrupted?: { file: string; startedAt: string };
 }
 
 export interface ValidateResult {

@@ -50,7 +50,7 @@ export async function loadSnapshot(
   client: Neo4jClient,
   file: string,
   verified: Verified,
-  options: { batchSize?: number; progress?: (event: BatchProgressEvent) => void } = {},
+  options: { batchSize?: number; progress?: (event: BatchProgressEvent) => void; loaded?: () => Promise<void> } = {},
 ): Promise<Loaded> {
   const started = performance.now();
   const size = options.batchSize ?? DEFAULT_RESTORE_BATCH;
@@ -122,6 +122,8 @@ export async function loadSnapshot(
     await session.close();
   }
   await client.query(`DROP INDEX ${marks.index} IF EXISTS`);
+  // the data is in, whatever becomes of the schema
+  await options.loaded?.();
   await recreateSchema(client, file, verified.schema);
   return {
     nodes: manifest.nodes,

@@ -233,6 +233,41 @@ describe('snapshot and restore, awkward cases', () => {
     expect(Number((await driver.executeQuery("MATCH ()-[r]->() WHERE type(r) <> 'HAS_EVENT' RETURN count(r) AS c")).records[0]!.get('c'))).toBe(inFile - 1);
   });
 
+  it('a restore that does not finish leaves the database refusing every command but restore and clean', async () => {
+    const dir = project(BOOKS);
+    expect((await neomig(['up'], dir)).code).toBe(0);
+    await seed();
+    const good = path.join(dir, 'good.jsonl.gz');
+    expect((await neomig(['snapshot', good], dir)).code).toBe(0);
+    // a file whose nodes the server refuses part way (a list of mixed types is no property value): the
+    // restore stops after emptying the database, as one killed there would
+    const lines = gunzipSync(readFileSync(good)).toString('utf8').split('\n').filter(Boolean);
+    const body = lines.slice(1, -1).map((l) => JSON.parse(l) as SnapshotLine);
+    const broken = path.join(dir, 'broken.jsonl.gz');
+    const writer = await SnapshotWriter.open(broken, JSON.parse(lines[0]!));
+    await writer.write([...body.filter((l) => !('r' in l)), { n: 999_999, l: ['Bad'], p: { mixed: [{ i: '1' }, 'a'] } }]);
+    await writer.finish();
+    const failed = await neomig(['restore', broken, '--yes'], dir);
+    expect(failed.code).toBe(1);
+
+    const status = await neomig(['status', '--json'], dir);
+    expect(status.json().restoreInterrupted).toEqual({ file: broken, startedAt: expect.any(String) });
+    const human = await neomig(['status', '--wide'], dir);
+    expect(human.stdout).toContain(`A restore of ${broken} started at`);
+    const up = await neomig(['up'], dir);
+    expect(up.code).toBe(3);
+    expect(up.stderr).toContain(`a restore of ${broken} into database`);
+    expect(up.stderr).toContain(`neomig restore ${broken} --yes`);
+    expect((await neomig(['snapshot', path.join(dir, 'partial.jsonl.gz')], dir)).code).toBe(3);
+
+    // restoring a whole snapshot ends it
+    const restored = await neomig(['restore', good, '--yes'], dir);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((await neomig(['status', '--json'], dir)).json().restoreInterrupted).toBeUndefined();
+    const after = await neomig(['up'], dir);
+    expect(after.code, after.stderr).toBe(0);
+  });
+
   it('a file it cannot write is an error (exit 2) naming it, the lock is released and the next run goes on', async () => {
     const dir = project(BOOKS);
     // enough to fill the compressor's buffer: the write that fails is one of many

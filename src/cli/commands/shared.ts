@@ -100,6 +100,7 @@ export function statusJson(result: StatusResult): Record<string, unknown> {
     migrations: result.migrations.map(stateJson),
     issues: result.issues,
     warnings: result.warnings,
+    ...(result.restoreInterrupted ? { restoreInterrupted: result.restoreInterrupted } : {}),
   };
 }
 

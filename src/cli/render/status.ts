@@ -54,6 +54,12 @@ export function renderStatus(result: StatusResult, paint: Paint, layout: StatusL
     const text = `Locked by ${l.owner} (${l.host}, pid ${l.pid}) since ${formatTimestamp(l.acquiredAt)}, heartbeat ${formatTimestamp(l.heartbeatAt)}`;
     lines.push(...fit(text).map((line) => paint.yellow(line)));
   }
+  if (result.restoreInterrupted) {
+    const r = result.restoreInterrupted;
+    const text = `A restore of ${r.file} started at ${formatTimestamp(r.startedAt)} did not finish: the database holds part of that snapshot. `
+      + `Run \`neomig restore ${r.file} --yes\` again; until then other commands refuse to run.`;
+    lines.push(...fit(text).map((line) => paint.red(line)));
+  }
   lines.push('');
   if (result.migrations.length === 0) {
     lines.push('No migrations found and nothing applied.');

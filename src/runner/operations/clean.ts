@@ -18,5 +18,6 @@ export async function clean(session: MigratorSession): Promise<CleanResult> {
     // afterClean runs on the empty database (to seed it again, say)
     await callbacks.run('afterClean', { result });
     return result;
-  });
+    // a database a restore left half loaded may be cleaned: that is one way out of it
+  }, { afterInterruptedRestore: true });
 }

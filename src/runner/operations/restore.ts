@@ -4,6 +4,7 @@ import type { HistoryStore } from '../../neo4j/history.js';
 import { type Verified, verifySnapshot } from '../../snapshot/file.js';
 import type { SnapshotManifest } from '../../snapshot/format.js';
 import { type Wiped, wipeDatabase } from '../../neo4j/catalog.js';
+import { clearRestoring, markRestoring } from '../../neo4j/lock.js';
 import { type Loaded, loadSnapshot } from '../../snapshot/restore.js';
 import type { MigratorSession } from '../session.js';
 
@@ -52,7 +53,7 @@ export async function restore(session: MigratorSession, file: string, options: R
     const version = verified.manifest.historyVersion;
     if (version) await history.save([history.auditWrite(version, 'restore', `restored snapshot ${file} (taken ${verified.manifest.createdAt})`)]);
     return { file, dryRun: false, manifest: verified.manifest, emptied, loaded };
-  });
+  }, { afterInterruptedRestore: true });
 }
 
 /** Empties and loads, for a caller that holds the lock and verified the file (up --restore-on-failure). */
@@ -64,9 +65,16 @@ export async function restoreWith(
   verified: Verified,
   options: { batchSize?: number } = {},
 ): Promise<{ emptied: Wiped; loaded: Loaded }> {
-  // under this run's lock: its lock node and neomig's own schema stay
-  const emptied = await wipeDatabase(client, { lockLabel: session.config.labels.lock });
-  const loaded = await loadSnapshot(client, file, verified, { batchSize: options.batchSize, progress: session.events.emit });
+  // under this run's lock: its lock node and neomig's own schema stay, and so does the mark that says
+  // a restore is loading the database, until the data is in (a run killed before that leaves it)
+  const lockLabel = session.config.labels.lock;
+  await markRestoring(client, lockLabel, file);
+  const emptied = await wipeDatabase(client, { lockLabel });
+  const loaded = await loadSnapshot(client, file, verified, {
+    batchSize: options.batchSize,
+    progress: session.events.emit,
+    loaded: () => clearRestoring(client, lockLabel),
+  });
   if (loaded.dangling > 0) {
     session.events.warn(`${file}: ${loaded.dangling} of its ${verified.manifest.relationships} relationships were not restored: a node they connect is not in the file. `
       + 'The snapshot was taken while something else wrote (its nodes are read before its relationships); take snapshots while the application is stopped.');
