@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MigrationRunError } from '../../src/runner/migrator.js';
 import { BIN, cleanEnv, ensureBuilt, runCli } from '../support/cli.js';
 import { migrationsDir, removeMigrationDirs, testMigrator, writeFiles } from '../support/migrations.js';
-import { connectionEnv, useCleanDatabase } from '../support/neo4j.js';
+import { connectionEnv, serverIdle, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
@@ -38,16 +38,6 @@ async function createItems(n: number, index = true): Promise<void> {
     if (index) await session.run('CALL db.awaitIndexes(300)');
   } finally {
     await session.close();
-  }
-}
-
-/** Waits until the server has finished the transactions of a killed client (a commit it sent may
- *  still be running). */
-async function serverIdle(): Promise<void> {
-  for (;;) {
-    const [r] = await rows("SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n");
-    if (Number(r!['n']) === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -116,7 +106,7 @@ describe.each([
       await session.close();
 
       const log = await killDuringBatch(dir, Math.floor(Math.random() * 1500));
-      await serverIdle();
+      await serverIdle(driver);
       const [entry] = await rows('MATCH (v:SchemaVersion) RETURN v.status AS status, v.partialChanges AS changes, v.checkpoint AS checkpoint');
       if (entry?.['status'] === 'failed') {
         resumedMidway++;

@@ -12,7 +12,7 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT, runCli } from '../support/cli.js';
 import { testConfig, writeFiles } from '../support/migrations.js';
-import { connectionEnv, useCleanDatabase } from '../support/neo4j.js';
+import { connectionEnv, serverIdle, useCleanDatabase } from '../support/neo4j.js';
 
 let driver: Driver;
 const dirs: string[] = [];
@@ -59,22 +59,10 @@ async function killDuringUp(dir: string, nth: number, delayMs: number): Promise<
   });
   child.kill('SIGKILL');
   await exited;
-  await serverQuiet();
+  // its last commit may still land: graph and history are read once it has
+  await serverIdle(driver);
 }
 
-/**
- * Waits until the server runs no transaction but the one asking. A commit the child sent just before
- * it died still lands after its death: reading before that would see the graph and the history at two
- * different moments (Neo4j reads at read-committed isolation).
- */
-async function serverQuiet(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const [r] = await rows('SHOW TRANSACTIONS YIELD transactionId RETURN count(*) AS n');
-    if (Number(r!['n']) <= 1) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the killed run\'s transactions did not end within 10 s');
-}
 
 async function rows(cypher: string): Promise<Record<string, unknown>[]> {
   const r = await driver.executeQuery(cypher);

@@ -164,3 +164,18 @@ export function connectionEnv(): Record<string, string> {
   const s = testServer();
   return { NEO4J_URI: s.uri, NEO4J_USERNAME: s.username, NEO4J_PASSWORD: s.password };
 }
+
+/**
+ * Waits until the server runs no transaction but the one asking. A commit a killed client sent just
+ * before it died still lands after its death: a test that reads before that sees the database at two
+ * moments (Neo4j reads at read-committed isolation).
+ */
+export async function serverIdle(driver: Driver, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await driver.executeQuery("SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n");
+    if (Number(r.records[0]!.get('n')) === 0) return;
+    if (Date.now() > deadline) throw new Error(`the server still runs other transactions after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
