@@ -13,8 +13,8 @@ export interface LeaseOptions {
 
 export interface AcquireResult {
   tookOverFrom?: LockHolder;
-  /** rows of the query sent along with the winning attempt */
-  alongRows: Row[];
+  /** rows of each query sent along with the winning attempt, in order */
+  alongRows: Row[][];
 }
 
 /**
@@ -45,14 +45,14 @@ export class LeaseLock {
 
   /**
    * Takes the lock, waiting or failing as configured; takes over a lease whose heartbeat expired.
-   * `along` (the history read) is pipelined in the same transaction as each attempt, so a run learns
-   * the lock and the history in one round trip; its rows count only from the attempt that won.
+   * `along` (the history read, ...) is pipelined in the same transaction as each attempt, so a run
+   * learns the lock and the history in one round trip; its rows count only from the attempt that won.
    */
-  async acquire(onWaiting?: (holder: LockHolder) => void, along?: Query): Promise<AcquireResult> {
+  async acquire(onWaiting?: (holder: LockHolder) => void, along: Query[] = []): Promise<AcquireResult> {
     const deadline = Date.now() + this.options.timeoutSeconds * 1000;
     let told = false;
     for (;;) {
-      const [attempt, alongRows] = await this.tryAcquire(along);
+      const [attempt, ...alongRows] = await this.tryAcquire(along);
       const row = attempt?.[0];
       if (row!['acquired'] === true) {
         const previous = row!['tookOver'] === true ? toHolder(row!['before'] as Row) : undefined;
@@ -62,7 +62,7 @@ export class LeaseLock {
           );
         }
         this.startHeartbeat();
-        return { tookOverFrom: previous, alongRows: alongRows ?? [] };
+        return { tookOverFrom: previous, alongRows };
       }
       const holder = toHolder(row!['before'] as Row);
       if (this.options.mode === 'fail' || Date.now() >= deadline) {
@@ -86,7 +86,7 @@ export class LeaseLock {
     }
   }
 
-  private async tryAcquire(along: Query | undefined): Promise<Row[][]> {
+  private async tryAcquire(along: Query[]): Promise<Row[][]> {
     // SET l._lock first so the node is write-locked before its owner and heartbeat are read:
     // two runs that both see an expired lease cannot both take it over.
     const attempt: Query = {
@@ -104,7 +104,7 @@ export class LeaseLock {
        RETURN mine OR stale AS acquired, stale AND NOT mine AS tookOver, before`,
       params: { name: this.name, owner: this.owner, host: os.hostname(), pid: process.pid, ttl: this.options.ttlSeconds },
     };
-    return this.client.together(along ? [attempt, along] : [attempt]);
+    return this.client.together([attempt, ...along]);
   }
 
   private startHeartbeat(): void {
@@ -178,8 +178,21 @@ export async function clearRestoring(client: Neo4jClient, lockLabel: string): Pr
 }
 
 export async function readRestoring(client: Neo4jClient, lockLabel: string): Promise<RestoreMark | null> {
-  const rows = await client.rows(`MATCH (r:${label(lockLabel)} {name: $name}) RETURN r.file AS file, toString(r.startedAt) AS startedAt`, { name: restoreName(client) }, 'read');
-  return rows[0] ? { file: String(rows[0]['file']), startedAt: String(rows[0]['startedAt']) } : null;
+  const { cypher, params } = restoringQuery(client, lockLabel);
+  return restoreMarkOf(await client.rows(cypher, params, 'read'));
+}
+
+/** The read of the mark, to send along with other queries (the lock's attempt: see withLock). */
+export function restoringQuery(client: Neo4jClient, lockLabel: string): Query {
+  return {
+    cypher: `MATCH (r:${label(lockLabel)} {name: $name}) RETURN r.file AS file, toString(r.startedAt) AS startedAt`,
+    params: { name: restoreName(client) },
+  };
+}
+
+export function restoreMarkOf(rows: Row[] | undefined): RestoreMark | null {
+  const row = rows?.[0];
+  return row ? { file: String(row['file']), startedAt: String(row['startedAt']) } : null;
 }
 
 export async function forceRelease(client: Neo4jClient, lockLabel: string): Promise<void> {

@@ -8,7 +8,7 @@ import { NeomigError } from '../errors.js';
 import { Neo4jClient } from '../neo4j/client.js';
 import { Fingerprinter } from '../neo4j/fingerprint.js';
 import { HistoryStore } from '../neo4j/history.js';
-import { LeaseLock, readRestoring } from '../neo4j/lock.js';
+import { LeaseLock, type RestoreMark, restoreMarkOf, restoringQuery } from '../neo4j/lock.js';
 import type { PlaceholderContext } from '../core/placeholders.js';
 import { Events } from './events.js';
 import { filler, placeholderContext } from './placeholders.js';
@@ -75,12 +75,16 @@ export class MigratorSession {
       ...config.lock,
       timeoutSeconds: lockTimeoutSeconds ?? config.lock.timeoutSeconds,
     }, (m) => events.warn(m));
-    // the history is read in the same round trip as the lock is taken
-    const { tookOverFrom, alongRows } = await lock.acquire((heldBy) => events.emit({ type: 'lock:waiting', heldBy }), history.readQuery());
-    history.prime(alongRows);
+    // the history, and the mark of a restore that did not finish, are read in the round trip that takes the lock
+    const { tookOverFrom, alongRows } = await lock.acquire(
+      (heldBy) => events.emit({ type: 'lock:waiting', heldBy }),
+      [history.readQuery(), restoringQuery(client, config.labels.lock)],
+    );
+    history.prime(alongRows[0] ?? []);
+    const interrupted = restoreMarkOf(alongRows[1]);
     events.emit({ type: 'lock:acquired', owner: lock.owner, tookOverFrom });
     try {
-      if (!options.afterInterruptedRestore) await refuseInterruptedRestore(client, config.labels.lock);
+      if (interrupted && !options.afterInterruptedRestore) throw interruptedRestore(client, interrupted);
       const fingerprints = config.fingerprints ? new Fingerprinter(client, config.labels) : undefined;
       const steps = new StepRunner(client, history, events, config.migrationsDir, fingerprints, filler(await this.placeholders()));
       const result = await work({ client, history, lock, steps, tookOver: Boolean(tookOverFrom) });
@@ -128,10 +132,8 @@ export function failOn(issues: ValidationIssue[], what: string): void {
 }
 
 /** A database a restore left half loaded takes nothing but another restore (or clean). */
-async function refuseInterruptedRestore(client: Neo4jClient, lockLabel: string): Promise<void> {
-  const mark = await readRestoring(client, lockLabel);
-  if (!mark) return;
-  throw new NeomigError('VALIDATION', `a restore of ${mark.file} into database "${client.databaseName}", started at ${mark.startedAt}, did not finish: the database holds part of that snapshot`, {
+function interruptedRestore(client: Neo4jClient, mark: RestoreMark): NeomigError {
+  return new NeomigError('VALIDATION', `a restore of ${mark.file} into database "${client.databaseName}", started at ${mark.startedAt}, did not finish: the database holds part of that snapshot`, {
     file: mark.file,
     hint: `Run \`neomig restore ${mark.file} --yes\` again (it empties the database first), or \`neomig clean\` to start from nothing.`,
   });
