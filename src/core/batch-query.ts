@@ -6,9 +6,10 @@
  *   Neo4j answers with an ordered range seek on the index, so a batch reads only its own rows and the
  *   whole job is linear in the rows (plus the rest of a run of equal keys, unless a constraint makes
  *   the key unique: see batchRows);
- * - by element id (`key: 'elementId(b)'`): Neo4j has no ordered seek by element id (ORDER BY
- *   elementId(b) is a label scan and a sort per batch: quadratic), so one read streams the element ids
- *   in order, once, and each batch updates its rows by element id.
+ * - by element id (`key: 'elementId(b)'`): in the order of Neo4j's internal ids (`id(b)`), which a
+ *   batch reads directly: it seeks the ids of a range (`id(b) IN range(after + 1, after + width)`, one
+ *   node or relationship record each, no index) and takes the first `batchSize` rows it finds. The
+ *   range's width follows the density of the pattern's rows among the ids (see nextIdWidth).
  *
  * An update made only of SET, REMOVE and DELETE clauses keeps one row per row, so it is inlined; any
  * other (MATCH, WITH, MERGE, ...) runs in a unit subquery, so whatever it does to its rows the batch still
@@ -36,10 +37,10 @@ export interface KeyedBatchCypher {
   /** property keys: the first batch (no key yet) and every later one (`$neomigAfter`) */
   first?: string;
   next?: string;
-  /** element ids: the ordered ids (from `$neomigAfter` when resuming), and a batch of them by id (`$neomigKeys`) */
-  keys?: string;
-  keysAfter?: string;
-  byKeys?: string;
+  /** element ids: the rows to walk and their smallest and largest internal id (`rows`, `lo`, `hi`), and
+   *  one batch: the rows with an id in ($neomigAfter, $neomigAfter + $neomigWidth], at most batchSize keys */
+  bounds?: string;
+  range?: string;
 }
 
 /**
@@ -171,38 +172,64 @@ RETURN sum(neomig_count) AS rows, count(*) AS batches`;
 }
 
 /**
- * The server-side form of a job keyed by element id: the ids come from the client (one ordered read,
- * `$neomigKeys`, a few hundred thousand at a time), cut into batches of `$neomigBatchSize` in one
- * auto-commit query, each batch its own inner transaction that updates its rows by id and records its
- * last id, rows and batches on the history entry (as keyedLoopCypher does). A batch whose rows are all
- * gone still records its last id: the ids, not the rows, say how far the job got.
+ * The server-side form of a job keyed by element id: `$neomigBatches` batches in one auto-commit query,
+ * as keyedLoopCypher's, each taking the rows of the next id range after the id the previous one recorded
+ * (`$neomigWidth` ids wide, or up to its `batchSize`-th key when the range holds more), until the
+ * ranges pass `$neomigHigh`, the largest id the job walks. A range with no row still records that it
+ * was walked, but counts no batch. `onePerKey`: see keyIsUnique.
  */
-export function elementLoopCypher(spec: KeyedBatchSpec, entry: string): string | null {
+export function idLoopCypher(spec: KeyedBatchSpec, entry: string, onePerKey: boolean): string | null {
   const parts = keyedParts(spec);
   if (typeof parts === 'string' || !parts.element) return null;
-  const { match, where, key, update } = parts;
-  const body = rowPreserving(update) ? update : `CALL (*) {\n${update}\n}`;
-  return `UNWIND range(0, size($neomigKeys) - 1, $neomigBatchSize) AS neomig_from
-CALL (neomig_from) {
+  const body = rowPreserving(parts.update) ? parts.update : `CALL (*) {\n${parts.update}\n}`;
+  const rows = batchRows(idParts(parts), idRange(parts.variable, 'neomig_after'), 'neomig_after', onePerKey);
+  return `UNWIND range(1, $neomigBatches) AS neomig_batch
+CALL (neomig_batch) {
   MATCH ${entry}
-  WITH neomig_entry, $neomigKeys[neomig_from..neomig_from + $neomigBatchSize] AS neomig_keys,
+  WITH neomig_entry, coalesce(neomig_entry.checkpointAfter, $neomigAfter) AS neomig_after,
     coalesce(neomig_entry.checkpointRows, $neomigRows) AS neomig_rows,
     coalesce(neomig_entry.checkpointBatches, $neomigDone) AS neomig_done
-  CALL (neomig_keys) {
-    UNWIND neomig_keys AS neomig_key
-    MATCH ${match} WHERE ${[`${key} = neomig_key`, where].filter(Boolean).join(' AND ')}
+  WHERE neomig_after < $neomigHigh
+  CALL (neomig_after) {
+    ${rows.replace(/\n/g, '\n    ')}
     ${body}
-    RETURN count(*) AS neomig_count
+    RETURN count(*) AS neomig_count, max(neomig_key) AS neomig_last
   }
-  SET neomig_entry.checkpointAfter = last(neomig_keys), neomig_entry.checkpointJob = $neomigJob,
-    neomig_entry.checkpointRows = neomig_rows + neomig_count, neomig_entry.checkpointBatches = neomig_done + 1
-  RETURN neomig_count
+  WITH neomig_entry, neomig_count, neomig_rows + neomig_count AS neomig_rows, neomig_done + sign(neomig_count) AS neomig_done,
+    CASE WHEN neomig_count < $neomigBatchSize THEN neomig_after + $neomigWidth ELSE neomig_last END AS neomig_last
+  SET neomig_entry.checkpointAfter = neomig_last, neomig_entry.checkpointJob = $neomigJob,
+    neomig_entry.checkpointRows = neomig_rows, neomig_entry.checkpointBatches = neomig_done
+  RETURN neomig_count, neomig_last
 } IN TRANSACTIONS OF 1 ROW
-RETURN sum(neomig_count) AS rows, count(*) AS batches`;
+RETURN sum(neomig_count) AS rows, sum(sign(neomig_count)) AS batches, count(*) AS ranges,
+  toString(last(collect(neomig_last))) AS last, 'INTEGER' AS lastType`;
 }
 
-/** Ids one query of the element-id form takes (the client holds them, and sends them as a list). */
-export const MAX_ELEMENT_IDS = 200_000;
+/** The rows of an id range after `after` (an expression), `$neomigWidth` ids wide: a seek by id. */
+function idRange(variable: string, after: string): string {
+  return `id(${variable}) IN range(${after} + 1, ${after} + $neomigWidth)`;
+}
+
+/**
+ * An element-id job's parts as a walk by internal id: the key is `id(v)`; rows whose element id an
+ * earlier neomig's element-id form (which walked element ids in text order) had done up to
+ * `$neomigBefore` are left out (null: none).
+ */
+function idParts(parts: { match: string; where: string; key: string; variable: string }): { match: string; where: string; key: string } {
+  const v = parts.variable;
+  const before = `($neomigBefore IS NULL OR elementId(${v}) > $neomigBefore)`;
+  return { match: parts.match, where: [parts.where, before].filter(Boolean).join(' AND '), key: `id(${v})` };
+}
+
+/**
+ * The width of the next id range of an element-id job: as many ids as held `batchSize` rows in the last
+ * ranges (`rows` rows in `walked` ids), at least `batchSize`, at most four times `width` (the last
+ * one's), and no more than the ids left to walk (`left`).
+ */
+export function nextIdWidth(width: number, rows: number, walked: number, batchSize: number, left: number): number {
+  const fits = rows > 0 ? Math.ceil((batchSize * walked) / rows) : width * 4;
+  return Math.max(batchSize, Math.min(fits, width * 4, Math.max(left, batchSize)));
+}
 
 /** Keys one query of the concurrent form reads to work out its ranges (and the server holds, as a list). */
 export const MAX_CHUNK_ROWS = 500_000;
@@ -210,7 +237,7 @@ export const MAX_CHUNK_ROWS = 500_000;
 const RESULT = 'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType';
 
 /** A job's parts, trimmed and checked; or a message saying what is wrong with them. */
-function keyedParts(spec: KeyedBatchSpec): { match: string; where: string; key: string; update: string; element: boolean } | string {
+function keyedParts(spec: KeyedBatchSpec): { match: string; where: string; key: string; update: string; element: boolean; variable: string } | string {
   for (const part of ['match', 'key', 'update'] as const) {
     if (typeof spec[part] !== 'string' || !spec[part].trim()) return `\`${part}\` is required`;
   }
@@ -227,7 +254,7 @@ function keyedParts(spec: KeyedBatchSpec): { match: string; where: string; key: 
   if (!element && !property) return `\`key\` must be a property of the pattern (e.g. b.isbn) or elementId(b), not "${key}"`;
   const variable = (element ?? property)![1]!;
   if (!new RegExp(`[(\\[]\\s*${variable}\\b`).test(match)) return `\`key\` names ${variable}, which \`match\` does not bind`;
-  return { match, where, key, update, element: element !== null };
+  return { match, where, key, update, element: element !== null, variable };
 }
 
 /** The job's queries, or a message saying what is wrong with its parts. `unique`: see keyIsUnique. */
@@ -242,12 +269,13 @@ export function keyedBatchCypher(spec: KeyedBatchSpec, unique = false): KeyedBat
   const count = `MATCH ${match}${filter(where)} RETURN count(*) AS total`;
   const body = rowPreserving(update) ? `${update}\n${RESULT}` : `CALL (*) {\n${update}\n}\n${RESULT}`;
   if (parts.element) {
+    const v = parts.variable;
+    const walk = idParts(parts);
     return {
       by: 'elementId',
       count,
-      keys: `MATCH ${match}${filter(where)} RETURN ${key} AS neomig_key ORDER BY neomig_key`,
-      keysAfter: `MATCH ${match}${filter(`${key} > $neomigAfter`, where)} RETURN ${key} AS neomig_key ORDER BY neomig_key`,
-      byKeys: `UNWIND $neomigKeys AS neomig_key\nMATCH ${match}${filter(`${key} = neomig_key`, where)}\n${body}`,
+      bounds: `MATCH ${match}${filter(walk.where)} RETURN count(*) AS rows, min(id(${v})) AS lo, max(id(${v})) AS hi`,
+      range: `${batchRows(walk, idRange(v, '$neomigAfter'), '', unique)}\n${body}`,
     };
   }
   const page = (first: boolean) => `${batchRows(parts, first ? `${key} IS NOT NULL` : `${key} > $neomigAfter`, '', unique)}\n${body}`;
@@ -258,13 +286,14 @@ export function keyedBatchCypher(spec: KeyedBatchSpec, unique = false): KeyedBat
 }
 
 /**
- * Whether a constraint guarantees that no two rows of the job have the same key: a uniqueness or key
- * constraint on exactly the key's property, for a label (type) the key's variable must have in
- * `match`. A label expression (`:A|B`, `:!A`) guarantees nothing. Element ids are unique.
+ * Whether no two rows of the job can have the same key: `match` gives one row per node (relationship)
+ * the key's variable binds (onlyRowOf), and that one's key is unique: a uniqueness or key constraint on
+ * exactly the key's property, for a label (type) the key's variable must have in `match` (a label
+ * expression, `:A|B`, `:!A`, guarantees nothing), or its element id.
  */
 export function keyIsUnique(spec: KeyedBatchSpec, constraints: SchemaItem[]): boolean {
   const parts = keyedParts(spec);
-  if (typeof parts === 'string') return false;
+  if (typeof parts === 'string' || !onlyRowOf(parts.match, parts.variable)) return false;
   if (parts.element) return true;
   const [variable, property] = parts.key.split(/\.(.*)/s) as [string, string];
   const name = (word: string) => word.replace(/^`(.*)`$/s, '$1').replace(/``/g, '`');
@@ -278,6 +307,19 @@ export function keyIsUnique(spec: KeyedBatchSpec, constraints: SchemaItem[]): bo
     && (c.entityType === 'RELATIONSHIP') === relationship
     && c.properties.length === 1 && c.properties[0] === name(property)
     && c.labelsOrTypes.some((l) => labels.includes(l)));
+}
+
+/**
+ * Whether `match` gives one row per node or relationship `variable` binds: it is that node's pattern
+ * alone (`(b:Book {lang: 'en'})`), or a relationship pattern with one direction binding it as the
+ * relationship (`(a)-[w:WROTE]->(b)`). Any other (`(a)-[:WROTE]->(b)` keyed by `b`, an undirected
+ * relationship, two patterns) may give a node or relationship several rows.
+ */
+function onlyRowOf(match: string, variable: string): boolean {
+  const node = new RegExp(`^\\(\\s*${variable}\\b[^()]*\\)$`);
+  const rel = `\\[\\s*${variable}\\b[^\\[\\]*]*\\]`;
+  const relationship = new RegExp(`^\\([^()]*\\)\\s*(?:-${rel}->|<-${rel}-)\\s*\\([^()]*\\)$`);
+  return node.test(match) || relationship.test(match);
 }
 
 /** Whether `update` is only SET / REMOVE / DELETE clauses (so it neither drops nor multiplies rows).

@@ -26,6 +26,9 @@ export interface JobCheckpoint {
   total?: number;
   /** what the job's committed batches changed */
   counters: Counters;
+  /** an element-id job that an earlier neomig began (it walked element ids in text order): the rows up
+   *  to this element id were done by it */
+  before?: string;
   /** the concurrent form's ranges in flight: (after, highs[0]], (highs[0], highs[1]], ...; `done`, the
    *  ranges committed (each records itself on the history entry: see withLoopProgress) */
   chunk?: KeyChunk;
@@ -74,6 +77,7 @@ export function parseCheckpoint(text: string | null | undefined): Checkpoint | n
         ...(j.total !== undefined && j.total !== null ? { total: Number(j.total) } : {}),
         counters: j.counters ?? {},
         ...(j.chunk ? { chunk: parseChunk(j.chunk) } : {}),
+        ...(typeof j.before === 'string' ? { before: j.before } : {}),
       })),
     };
   } catch {

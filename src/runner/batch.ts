@@ -5,7 +5,7 @@
  *   done, so no batch reads rows done before it (core/batch-query.ts) and a resumed job continues
  *   exactly after its last committed batch; with `concurrency` > 1 its batches are key ranges that
  *   commit in any order (core/batch-query.ts keyedRangesCypher), each recording itself done; by element
- *   id, the ids come from one ordered read and go to the server a list at a time (elementLoopCypher);
+ *   id, each batch seeks the next range of internal ids (idLoopCypher);
  * - loop (`ctx.batch(cypher, params, options)`): one query repeated until it reports 0 rows, for
  *   statements that find their own next rows (a resumed loop job simply loops again).
  * Each job has its own label, clock, rate and (given a total) ETA, reported as `batch:progress` events;
@@ -14,8 +14,8 @@
  */
 import type { QueryResult, Session } from 'neo4j-driver';
 import {
-  type KeyedBatchCypher, type KeyedBatchSpec, LOOP_SETS_PER_BATCH, MAX_CHUNK_ROWS, MAX_ELEMENT_IDS, elementLoopCypher, keyIsUnique,
-  keyedBatchCypher, keyedLoopCypher, keyedRangesCypher, nextLoopBatches, rangeBoundsCypher,
+  type KeyedBatchCypher, type KeyedBatchSpec, LOOP_SETS_PER_BATCH, MAX_CHUNK_ROWS, idLoopCypher, keyIsUnique,
+  keyedBatchCypher, keyedLoopCypher, keyedRangesCypher, nextIdWidth, nextLoopBatches, rangeBoundsCypher,
 } from '../core/batch-query.js';
 import { type CheckpointKey, type JobCheckpoint, checkpointKey, keyBelow } from '../core/checkpoint.js';
 import { type RetryOptions, backoffDelay, isTransient, retryPolicy } from '../core/retry.js';
@@ -65,6 +65,10 @@ interface JobSpec {
   countParams: Record<string, unknown>;
   /** the job's count query when neither total nor countQuery is given */
   defaultCount?: string;
+  /** the job's own count when neither is given, when it has one (instead of defaultCount) */
+  total?: () => Promise<number>;
+  /** the job as it continues from what an earlier run recorded */
+  fromRecord?: (recorded: JobCheckpoint) => JobCheckpoint;
   /** which rows of that count the job may not walk (a job that processed fewer is warned about) */
   notWalked?: string;
   /** the next batch after `state`; called once per batch (retries reuse it) */
@@ -129,8 +133,10 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   if (typeof checked === 'string') {
     throw fail(checked, 'E.g. ctx.batch({ match: "(b:Book)", key: "b.isbn", update: "SET b.slug = toLower(b.title)" }).');
   }
-  // equal keys need batches that take them whole (a second seek per batch), unless a constraint rules them out
-  const unique = checked.by === 'property' && keyIsUnique(spec as KeyedBatchSpec, await readSchema(job.client).catch(() => []));
+  // equal keys need batches that take them whole (a second seek per batch), unless the pattern and a
+  // constraint (or element ids) rule them out
+  const constraints = checked.by === 'property' ? await readSchema(job.client).catch(() => []) : [];
+  const unique = keyIsUnique(spec as KeyedBatchSpec, constraints);
   const cypher = unique ? (keyedBatchCypher(spec as KeyedBatchSpec, true) as KeyedBatchCypher) : checked;
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -207,102 +213,99 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     });
   }
 
-  // by element id: the ids stream from one ordered read; batches run on the server, or from the client
-  const ids = idStream(job.client, cypher, params);
+  // by element id: id ranges, on the server, or from the client
   const entry = job.journal.loopEntry;
-  const loopCypher = entry ? elementLoopCypher(spec as KeyedBatchSpec, entry.pattern) : null;
+  const walk = idWalk(job, cypher, params, batchSize);
+  const loopCypher = entry ? idLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique) : null;
   const done: BatchPlan = { cypher: 'RETURN 0 AS rows', params: {}, read: () => ({ rows: 0, lastKey: null, last: true }) };
   return runJob(job, {
     ...base,
+    // an earlier neomig walked element ids in text order: the rows up to its last one are left out
+    fromRecord: (state) => (state.lastKey?.type === 'STRING' ? { ...state, lastKey: null, before: state.lastKey.value } : state),
+    total: async () => (await walk.bounds()).rows,
     ...(loopCypher ? {
-      loop: elementIdLoop(job, loopCypher, ids, entry!.params, params, batchSize),
-      // the ids need no key below the first: the empty one starts the read at the beginning
-      loopStart: async () => ({ type: 'STRING', value: '' }),
+      loop: async (state, after, batches, session) => {
+        const { hi } = await walk.bounds();
+        const width = walk.width;
+        const result = await job.client.implicit(session, loopCypher, {
+          ...params,
+          ...(await progressParams(job, entry!.params, state)),
+          ...walk.params(state, width),
+          neomigBatches: cypherInt(batches),
+          neomigAfter: keyParam(after),
+          neomigHigh: cypherInt(hi ?? 0),
+        });
+        const rows = rowsOf(result);
+        const ranges = Number(result.records[0]?.get('ranges') ?? 0);
+        const lastKey = ranges > 0 ? lastOf(result) : null;
+        if (lastKey) walk.walked(rows, Number(after.value), Number(lastKey.value));
+        return {
+          rows,
+          batches: Number(result.records[0]?.get('batches') ?? 0),
+          lastKey,
+          done: ranges < batches || hi === null || Number(lastKey?.value ?? after.value) >= hi,
+          counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ranges),
+        };
+      },
+      // a key below the smallest id (no rows: the client's batch says the job is done)
+      loopStart: async () => {
+        const { lo } = await walk.bounds();
+        return lo === null ? null : { type: 'INTEGER', value: String(lo - 1) };
+      },
     } : {}),
     loopBatches: Math.max(1, Math.ceil(LOOP_ROWS / batchSize)),
     next: async (state) => {
-      const chunk = await ids.take(state.lastKey?.value ?? null, batchSize);
-      if (chunk.length === 0) return done;
+      const { lo, hi } = await walk.bounds();
+      const after = state.lastKey ? Number(state.lastKey.value) : (lo ?? 0) - 1;
+      if (hi === null || after >= hi) return done;
+      const width = walk.width;
       return {
-        cypher: cypher.byKeys!,
-        params: { ...params, neomigKeys: chunk },
-        read: (result) => ({
-          rows: rowsOf(result),
-          lastKey: { type: 'STRING', value: chunk.at(-1)! },
-          last: chunk.length < batchSize,
-        }),
+        cypher: cypher.range!,
+        params: { ...params, ...walk.params(state, width), neomigAfter: cypherInt(after) },
+        read: (result) => {
+          const rows = rowsOf(result);
+          const upto = rows < batchSize ? after + width : Number(lastOf(result)?.value ?? after + width);
+          walk.walked(rows, after, upto);
+          return { rows, lastKey: { type: 'INTEGER', value: String(upto) }, last: upto >= hi };
+        },
       };
     },
-    close: ids.close,
   });
 }
 
 /**
- * An element-id job's ids in order, from one read: `take(after, n)` gives the next `n` after `after`
- * (null: from the first). The read goes on from where the last take ended; it starts again after
- * `after` when that is somewhere else (a server-side query that failed midway committed only some of
- * the ids it took).
+ * An element-id job's walk: the ids its rows have (read once, when first asked: `rows`, and the smallest
+ * and largest id, null without rows) and the width of its next id range, which starts at the ids per
+ * `batchSize` rows on average and follows the rows the last ranges found (core/batch-query.ts nextIdWidth).
  */
-function idStream(client: Neo4jClient, cypher: KeyedBatchCypher, params: Record<string, unknown>) {
-  let session: Session | undefined;
-  let keys: AsyncGenerator<unknown> | undefined;
-  let at: string | null = null;
-  const close = async () => {
-    await keys?.return(undefined).catch(() => undefined);
-    await session?.close();
-    keys = undefined;
-    session = undefined;
-  };
+function idWalk(job: BatchJob, cypher: KeyedBatchCypher, params: Record<string, unknown>, batchSize: number) {
+  type Bounds = { rows: number; lo: number | null; hi: number | null };
+  let bounds: Promise<Bounds> | undefined;
+  let hi: number | null = null;
+  let width = batchSize;
   return {
-    close,
-    take: async (after: string | null, n: number): Promise<string[]> => {
-      if (!keys || at !== after) {
-        await close();
-        session = client.session('read');
-        keys = after !== null
-          ? streamColumn(session, cypher.keysAfter!, { ...params, neomigAfter: after })
-          : streamColumn(session, cypher.keys!, params);
-      }
-      const chunk: string[] = [];
-      while (chunk.length < n) {
-        const next = await keys.next();
-        if (next.done) break;
-        chunk.push(String(next.value));
-      }
-      at = chunk.at(-1) ?? after;
-      return chunk;
+    get width() {
+      return width;
     },
-  };
-}
-
-/**
- * The element-id form's queries: the next ids after `after` (up to MAX_ELEMENT_IDS), cut into batches
- * on the server (core/batch-query.ts elementLoopCypher).
- */
-function elementIdLoop(
-  job: BatchJob,
-  cypher: string,
-  ids: ReturnType<typeof idStream>,
-  entryParams: () => Promise<Record<string, unknown>>,
-  params: Record<string, unknown>,
-  batchSize: number,
-): NonNullable<JobSpec['loop']> {
-  return async (state, after, batches, session) => {
-    const want = Math.min(batches * batchSize, Math.max(batchSize, MAX_ELEMENT_IDS));
-    const chunk = await ids.take(after.value || null, want);
-    if (chunk.length === 0) return { rows: 0, batches: 0, lastKey: null, done: true, counters: {} };
-    const result = await job.client.implicit(session, cypher, { ...params, ...(await progressParams(job, entryParams, state)), neomigKeys: chunk });
-    // the batches run in order: those that ran took the first ids (none ran: the entry was not found,
-    // and the client's batches take over from the last key)
-    const ran = Number(result.records[0]?.get('batches') ?? 0);
-    const took = Math.min(ran * batchSize, chunk.length);
-    return {
-      rows: rowsOf(result),
-      batches: ran,
-      lastKey: ran > 0 ? { type: 'STRING', value: chunk[took - 1]! } : null,
-      done: took === chunk.length && chunk.length < want,
-      counters: withoutProperties(countersOf(result), LOOP_SETS_PER_BATCH * ran),
-    };
+    bounds: (): Promise<Bounds> => {
+      // every row of the job, whichever an earlier neomig did
+      bounds ??= job.client.query(cypher.bounds!, { ...params, neomigBefore: null }, 'read').then((result) => {
+        const row = result.records[0];
+        const number = (name: string) => (row?.get(name) === null || row?.get(name) === undefined ? null : Number(row.get(name)));
+        const found: Bounds = { rows: number('rows') ?? 0, lo: number('lo'), hi: number('hi') };
+        if (found.lo !== null && found.hi !== null && found.rows > 0) {
+          width = Math.max(batchSize, Math.ceil((batchSize * (found.hi - found.lo + 1)) / found.rows));
+        }
+        hi = found.hi;
+        return found;
+      });
+      return bounds;
+    },
+    /** what ranges found: `rows` rows in the ids after `from` up to `upto` */
+    walked: (rows: number, from: number, upto: number) => {
+      width = nextIdWidth(width, rows, upto - from, batchSize, (hi ?? upto) - upto);
+    },
+    params: (state: JobCheckpoint, w: number) => ({ neomigWidth: cypherInt(w), neomigBefore: state.before ?? null }),
   };
 }
 
@@ -370,7 +373,7 @@ async function runJob(job: BatchJob, spec: JobSpec): Promise<BatchResult> {
   checkTotal(version, label, spec.options.total);
   const recorded = journal.recorded(ordinal, label);
   const started = now();
-  let state: JobCheckpoint = recorded ?? { label, lastKey: null, rows: 0, batches: 0, done: false, counters: {} };
+  let state: JobCheckpoint = recorded ? (spec.fromRecord?.(recorded) ?? recorded) : { label, lastKey: null, rows: 0, batches: 0, done: false, counters: {} };
   const resumedRows = state.rows;
   // what earlier runs' batches changed is part of what the migration changed
   addCounters(job.stepCounters, state.counters);
@@ -587,6 +590,7 @@ function checkTotal(version: string, label: string, total: number | undefined): 
 async function expectedTotal(client: Neo4jClient, version: string, label: string, spec: JobSpec): Promise<number | undefined> {
   const { options } = spec;
   if (options.total !== undefined) return options.total;
+  if (options.countQuery === undefined && spec.total) return spec.total();
   const query = options.countQuery ?? spec.defaultCount;
   if (!query) return undefined;
   const result = await client.query(query, spec.countParams, 'read');

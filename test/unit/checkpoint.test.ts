@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import neo4j from 'neo4j-driver';
 import {
-  LOOP_PROPERTIES, LOOP_SETS_PER_BATCH, LOOP_TARGET_MS, keyIsUnique, keyedBatchCypher, keyedLoopCypher, keyedRangesCypher, nextLoopBatches,
-  rangeBoundsCypher, rowPreserving, elementLoopCypher,
+  LOOP_PROPERTIES, LOOP_SETS_PER_BATCH, LOOP_TARGET_MS, idLoopCypher, keyIsUnique, keyedBatchCypher, keyedLoopCypher, keyedRangesCypher,
+  nextIdWidth, nextLoopBatches, rangeBoundsCypher, rowPreserving,
 } from '../../src/core/batch-query.js';
 import type { SchemaItem } from '../../src/core/schema.js';
 import {
@@ -22,6 +22,11 @@ const checkpoint: Checkpoint = {
 describe('checkpoint encoding', () => {
   it('round-trips through the history, an INTEGER key beyond 2^53 included', () => {
     expect(parseCheckpoint(encodeCheckpoint(checkpoint))).toEqual(checkpoint);
+  });
+
+  it('keeps where an element-id job begun by an earlier neomig had got (its element id)', () => {
+    const old: Checkpoint = { jobs: [{ label: 'ids', lastKey: { type: 'INTEGER', value: '41' }, rows: 30, batches: 3, done: false, counters: {}, before: '4:x:17' }] };
+    expect(parseCheckpoint(encodeCheckpoint(old))).toEqual(old);
   });
 
   it('reads an absent or damaged checkpoint as none', () => {
@@ -152,13 +157,22 @@ describe('key-ordered batch queries', () => {
     expect(q.next).toContain('CALL (*) {\nMATCH (x:Y) SET x.n = r.id\n}');
   });
 
-  it('streams element ids in order and updates each batch by id', () => {
-    const q = keyedBatchCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'DETACH DELETE b' });
+  it('walks element ids as ranges of internal ids, each batch a seek by id', () => {
+    const q = keyedBatchCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'elementId(b)', update: 'DETACH DELETE b' }, true);
     if (typeof q === 'string') throw new Error(q);
     expect(q.by).toBe('elementId');
-    expect(q.keys).toBe('MATCH (b:Book) RETURN elementId(b) AS neomig_key ORDER BY neomig_key');
-    expect(q.keysAfter).toBe('MATCH (b:Book) WHERE elementId(b) > $neomigAfter RETURN elementId(b) AS neomig_key ORDER BY neomig_key');
-    expect(q.byKeys).toContain('UNWIND $neomigKeys AS neomig_key\nMATCH (b:Book) WHERE elementId(b) = neomig_key\nDETACH DELETE b');
+    const before = '($neomigBefore IS NULL OR elementId(b) > $neomigBefore)';
+    expect(q.bounds).toBe(`MATCH (b:Book) WHERE (b.slug IS NULL) AND ${before} RETURN count(*) AS rows, min(id(b)) AS lo, max(id(b)) AS hi`);
+    expect(q.range).toBe(`MATCH (b:Book) WHERE id(b) IN range($neomigAfter + 1, $neomigAfter + $neomigWidth) AND (b.slug IS NULL) AND ${before}\n`
+      + 'WITH *, id(b) AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\nDETACH DELETE b\n'
+      + 'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType');
+  });
+
+  it('takes the rows of a pattern that gives an id several rows whole: up to the batchSize-th key, then every row of those', () => {
+    const q = keyedBatchCypher({ match: '(b:Book)-[:BY]->(a:Author)', key: 'elementId(b)', update: 'SET b.authors = 1' }, false);
+    if (typeof q === 'string') throw new Error(q);
+    expect(q.range).toContain('WITH id(b) AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\n  RETURN max(neomig_key) AS neomig_upto');
+    expect(q.range).toContain('MATCH (b:Book)-[:BY]->(a:Author) WHERE id(b) IN range($neomigAfter + 1, $neomigAfter + $neomigWidth) AND id(b) <= neomig_upto');
   });
 
   it.each([
@@ -191,7 +205,13 @@ describe('keyIsUnique: whether a constraint rules out two rows with one key', ()
   it.each([
     ['(b:Book)', 'b.isbn', constraint('UNIQUENESS', ['Book'], ['isbn']), true],
     ['MATCH (b:Book {lang: "en"})', 'b.isbn', constraint('NODE_PROPERTY_UNIQUENESS', ['Book'], ['isbn']), true],
-    ['(a:Author)-[w:WROTE]->(b:Book:Old)', 'b.isbn', constraint('NODE_KEY', ['Old'], ['isbn']), true],
+    ['(a:Author)-[w:WROTE]->(b:Book:Old)', 'b.isbn', constraint('NODE_KEY', ['Old'], ['isbn']), false],
+    ['(a:Author)-[w:WROTE]->(b:Book)', 'w.id', constraint('RELATIONSHIP_KEY', ['WROTE'], ['id'], 'RELATIONSHIP'), true],
+    ['(a:Author)-[w:WROTE]-(b:Book)', 'w.id', constraint('RELATIONSHIP_KEY', ['WROTE'], ['id'], 'RELATIONSHIP'), false],
+    ['(b:Book), (m:Magazine)', 'b.isbn', constraint('UNIQUENESS', ['Book'], ['isbn']), false],
+    ['(a)<-[w:WROTE]-(b)', 'elementId(w)', undefined, true],
+    ['(a)-[w:WROTE*1..2]->(b)', 'elementId(w)', undefined, false],
+    ['(b:Book)-[:BY]->(a)', 'elementId(b)', undefined, false],
     ['()-[r:WROTE]->()', 'r.id', constraint('RELATIONSHIP_UNIQUENESS', ['WROTE'], ['id'], 'RELATIONSHIP'), true],
     ['(b:`Old Book`)', 'b.`the isbn`', constraint('UNIQUENESS', ['Old Book'], ['the isbn']), true],
     ['(b:Book)', 'elementId(b)', undefined, true],
@@ -268,23 +288,41 @@ describe('keyedLoopCypher', () => {
   });
 });
 
-describe('elementLoopCypher', () => {
-  it('cuts the ids it is given into batches, each its own inner transaction that records its last id', () => {
-    const cypher = elementLoopCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'elementId(b)', update: 'SET b.slug = toLower(b.title)' }, entry)!;
-    expect(cypher).toContain('UNWIND range(0, size($neomigKeys) - 1, $neomigBatchSize) AS neomig_from');
-    expect(cypher).toContain('$neomigKeys[neomig_from..neomig_from + $neomigBatchSize] AS neomig_keys');
-    expect(cypher).toContain('MATCH (b:Book) WHERE elementId(b) = neomig_key AND (b.slug IS NULL)\n    SET b.slug');
+describe('idLoopCypher', () => {
+  it('takes id ranges after the id the entry records, each its own inner transaction, until they pass the largest id', () => {
+    const cypher = idLoopCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'elementId(b)', update: 'SET b.slug = toLower(b.title)' }, entry, true)!;
+    expect(cypher).toContain('WHERE neomig_after < $neomigHigh');
+    expect(cypher).toContain('MATCH (b:Book) WHERE id(b) IN range(neomig_after + 1, neomig_after + $neomigWidth) AND (b.slug IS NULL)');
+    expect(cypher).toContain('LIMIT $neomigBatchSize\n    SET b.slug');
     expect(cypher).toContain('} IN TRANSACTIONS OF 1 ROW');
+    // a range that did not fill its batch was walked whole; one that did, up to its last key
+    expect(cypher).toContain('CASE WHEN neomig_count < $neomigBatchSize THEN neomig_after + $neomigWidth ELSE neomig_last END');
+    // an empty range counts no batch
+    expect(cypher).toContain('neomig_done + sign(neomig_count)');
     const sets = entrySets(cypher);
     expect(sets).toEqual(['checkpointAfter', 'checkpointJob', 'checkpointRows', 'checkpointBatches']);
     expect(sets).toHaveLength(LOOP_SETS_PER_BATCH);
-    expect(cypher).toContain('neomig_entry.checkpointAfter = last(neomig_keys)');
-    expect(elementLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'MERGE (t:Tag {name: b.genre})' }, entry)).toContain('CALL (*) {\nMERGE');
+    expect(idLoopCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'MERGE (t:Tag {name: b.genre})' }, entry, true)).toContain('CALL (*) {\nMERGE');
   });
 
   it('is for element ids only', () => {
-    expect(elementLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'SET b.x = 1' }, entry)).toBeNull();
-    expect(elementLoopCypher({ match: '(b:Book)', key: 'elementId(a)', update: 'SET b.x = 1' }, entry)).toBeNull();
+    expect(idLoopCypher({ match: '(b:Book)', key: 'b.id', update: 'SET b.x = 1' }, entry, true)).toBeNull();
+    expect(idLoopCypher({ match: '(b:Book)', key: 'elementId(a)', update: 'SET b.x = 1' }, entry, true)).toBeNull();
+  });
+});
+
+describe('nextIdWidth: how many ids the next range of an element-id job spans', () => {
+  it.each([
+    // width, rows found, ids walked, batch size, ids left, next width
+    [10_000, 10_000, 10_000, 10_000, 1_000_000, 10_000],
+    [100_000, 1_000, 100_000, 10_000, 10_000_000, 400_000], // sparse: grows, at most fourfold
+    [40_000, 10_000, 40_000, 10_000, 10_000_000, 40_000], // one row in four ids
+    [400_000, 50_000, 20_000, 10_000, 10_000_000, 10_000], // dense again: never below the batch size
+    [10_000, 0, 10_000, 10_000, 10_000_000, 40_000], // nothing found
+    [10_000, 0, 10_000, 10_000, 25_000, 25_000], // not past the largest id
+    [10_000, 0, 10_000, 10_000, 0, 10_000],
+  ])('%i ids, %i rows in %i ids, batches of %i, %i left: %i', (width, rows, walked, batchSize, left, expected) => {
+    expect(nextIdWidth(width, rows, walked, batchSize, left)).toBe(expected);
   });
 });
 
