@@ -47,7 +47,7 @@ async function updates(): Promise<Record<string, unknown>[]> {
 }
 
 // concurrency 2: its batches are key ranges committing in any order, recorded one by one; by element
-// id: the ids come from one ordered read, and the server runs the batches of each list it is sent
+// id: each batch seeks a range of internal ids
 describe.each([
   { key: 'i.k', concurrency: 1 },
   { key: 'i.k', concurrency: 2 },
@@ -283,12 +283,12 @@ describe('key-ordered ctx.batch() failures', () => {
       const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(error.result.failed).toMatchObject({ partialChanges: 'remain' });
       const done = Number((await rows('MATCH (i:Item) WHERE i.n = 1 RETURN count(*) AS c'))[0]!['c']);
-      expect(done % 10).toBe(0);
+      // id ranges hold up to 10 rows each (fewer where ids of deleted nodes were not reused)
       expect(done).toBeLessThan(100);
       // the next step is a plain up, which resumes after what committed
       expect(error.result.failed?.resumes).toBe(`${done}/100 rows`);
       const status = await m.status();
-      expect(status.migrations[0]!.applied?.checkpoint?.jobs[0]).toMatchObject({ label: 'divide', rows: done, batches: done / 10, done: false });
+      expect(status.migrations[0]!.applied?.checkpoint?.jobs[0]).toMatchObject({ label: 'divide', rows: done, done: false });
       // an up before the data is fixed fails again at once: what the first run committed still remains
       const again = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(again.result.failed).toMatchObject({ partialChanges: 'remain', resumes: `${done}/100 rows` });
