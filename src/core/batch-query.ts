@@ -178,11 +178,11 @@ RETURN sum(neomig_count) AS rows, count(*) AS batches`;
  * ranges pass `$neomigHigh`, the largest id the job walks. A range with no row still records that it
  * was walked, but counts no batch. `onePerKey`: see keyIsUnique.
  */
-export function idLoopCypher(spec: KeyedBatchSpec, entry: string, onePerKey: boolean): string | null {
+export function idLoopCypher(spec: KeyedBatchSpec, entry: string, onePerKey: boolean, before = false): string | null {
   const parts = keyedParts(spec);
   if (typeof parts === 'string' || !parts.element) return null;
   const body = rowPreserving(parts.update) ? parts.update : `CALL (*) {\n${parts.update}\n}`;
-  const rows = batchRows(idParts(parts), idRange(parts.variable, 'neomig_after'), 'neomig_after', onePerKey);
+  const rows = batchRows(idParts(parts, before), idRange(parts.variable, 'neomig_after'), 'neomig_after', onePerKey);
   return `UNWIND range(1, $neomigBatches) AS neomig_batch
 CALL (neomig_batch) {
   MATCH ${entry}
@@ -211,14 +211,14 @@ function idRange(variable: string, after: string): string {
 }
 
 /**
- * An element-id job's parts as a walk by internal id: the key is `id(v)`; rows whose element id an
- * earlier neomig's element-id form (which walked element ids in text order) had done up to
- * `$neomigBefore` are left out (null: none).
+ * An element-id job's parts as a walk by internal id: the key is `id(v)`. `before`: an earlier neomig's
+ * element-id form (which walked element ids in text order) began the job, and the rows it did, up to
+ * the element id `$neomigBefore`, are left out.
  */
-function idParts(parts: { match: string; where: string; key: string; variable: string }): { match: string; where: string; key: string } {
+function idParts(parts: { match: string; where: string; variable: string }, before: boolean): { match: string; where: string; key: string } {
   const v = parts.variable;
-  const before = `($neomigBefore IS NULL OR elementId(${v}) > $neomigBefore)`;
-  return { match: parts.match, where: [parts.where, before].filter(Boolean).join(' AND '), key: `id(${v})` };
+  const done = before ? `elementId(${v}) > $neomigBefore` : '';
+  return { match: parts.match, where: [parts.where, done].filter(Boolean).join(' AND '), key: `id(${v})` };
 }
 
 /**
@@ -257,8 +257,9 @@ function keyedParts(spec: KeyedBatchSpec): { match: string; where: string; key: 
   return { match, where, key, update, element: element !== null, variable };
 }
 
-/** The job's queries, or a message saying what is wrong with its parts. `unique`: see keyIsUnique. */
-export function keyedBatchCypher(spec: KeyedBatchSpec, unique = false): KeyedBatchCypher | string {
+/** The job's queries, or a message saying what is wrong with its parts. `unique`: see keyIsUnique;
+ *  `before`: see idParts. */
+export function keyedBatchCypher(spec: KeyedBatchSpec, unique = false, before = false): KeyedBatchCypher | string {
   const parts = keyedParts(spec);
   if (typeof parts === 'string') return parts;
   const { match, where, key, update } = parts;
@@ -270,12 +271,12 @@ export function keyedBatchCypher(spec: KeyedBatchSpec, unique = false): KeyedBat
   const body = rowPreserving(update) ? `${update}\n${RESULT}` : `CALL (*) {\n${update}\n}\n${RESULT}`;
   if (parts.element) {
     const v = parts.variable;
-    const walk = idParts(parts);
     return {
       by: 'elementId',
       count,
-      bounds: `MATCH ${match}${filter(walk.where)} RETURN count(*) AS rows, min(id(${v})) AS lo, max(id(${v})) AS hi`,
-      range: `${batchRows(walk, idRange(v, '$neomigAfter'), '', unique)}\n${body}`,
+      // every row of the job, whichever an earlier neomig did
+      bounds: `MATCH ${match}${filter(where)} RETURN count(*) AS rows, min(id(${v})) AS lo, max(id(${v})) AS hi`,
+      range: `${batchRows(idParts(parts, before), idRange(v, '$neomigAfter'), '', unique)}\n${body}`,
     };
   }
   const page = (first: boolean) => `${batchRows(parts, first ? `${key} IS NOT NULL` : `${key} > $neomigAfter`, '', unique)}\n${body}`;

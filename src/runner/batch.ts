@@ -213,10 +213,14 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
     });
   }
 
-  // by element id: id ranges, on the server, or from the client
+  // by element id: id ranges, on the server, or from the client; a job an earlier neomig began leaves out
+  // the rows it did (the queries that do so are built only then)
   const entry = job.journal.loopEntry;
   const walk = idWalk(job, cypher, params, batchSize);
-  const loopCypher = entry ? idLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique) : null;
+  const recorded = job.journal.recorded(job.ordinal, label);
+  const resumesOld = recorded?.before !== undefined || recorded?.lastKey?.type === 'STRING';
+  const rangeCypher = resumesOld ? (keyedBatchCypher(spec as KeyedBatchSpec, unique, true) as KeyedBatchCypher).range! : cypher.range!;
+  const loopCypher = entry ? idLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique, resumesOld) : null;
   const done: BatchPlan = { cypher: 'RETURN 0 AS rows', params: {}, read: () => ({ rows: 0, lastKey: null, last: true }) };
   return runJob(job, {
     ...base,
@@ -260,7 +264,7 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
       if (hi === null || after >= hi) return done;
       const width = walk.width;
       return {
-        cypher: cypher.range!,
+        cypher: rangeCypher,
         params: { ...params, ...walk.params(state, width), neomigAfter: cypherInt(after) },
         read: (result) => {
           const rows = rowsOf(result);
@@ -288,8 +292,7 @@ function idWalk(job: BatchJob, cypher: KeyedBatchCypher, params: Record<string, 
       return width;
     },
     bounds: (): Promise<Bounds> => {
-      // every row of the job, whichever an earlier neomig did
-      bounds ??= job.client.query(cypher.bounds!, { ...params, neomigBefore: null }, 'read').then((result) => {
+      bounds ??= job.client.query(cypher.bounds!, params, 'read').then((result) => {
         const row = result.records[0];
         const number = (name: string) => (row?.get(name) === null || row?.get(name) === undefined ? null : Number(row.get(name)));
         const found: Bounds = { rows: number('rows') ?? 0, lo: number('lo'), hi: number('hi') };

@@ -161,11 +161,15 @@ describe('key-ordered batch queries', () => {
     const q = keyedBatchCypher({ match: '(b:Book)', where: 'b.slug IS NULL', key: 'elementId(b)', update: 'DETACH DELETE b' }, true);
     if (typeof q === 'string') throw new Error(q);
     expect(q.by).toBe('elementId');
-    const before = '($neomigBefore IS NULL OR elementId(b) > $neomigBefore)';
-    expect(q.bounds).toBe(`MATCH (b:Book) WHERE (b.slug IS NULL) AND ${before} RETURN count(*) AS rows, min(id(b)) AS lo, max(id(b)) AS hi`);
-    expect(q.range).toBe(`MATCH (b:Book) WHERE id(b) IN range($neomigAfter + 1, $neomigAfter + $neomigWidth) AND (b.slug IS NULL) AND ${before}\n`
+    expect(q.bounds).toBe('MATCH (b:Book) WHERE (b.slug IS NULL) RETURN count(*) AS rows, min(id(b)) AS lo, max(id(b)) AS hi');
+    expect(q.range).toBe('MATCH (b:Book) WHERE id(b) IN range($neomigAfter + 1, $neomigAfter + $neomigWidth) AND (b.slug IS NULL)\n'
       + 'WITH *, id(b) AS neomig_key ORDER BY neomig_key LIMIT $neomigBatchSize\nDETACH DELETE b\n'
       + 'RETURN count(*) AS rows, toString(max(neomig_key)) AS last, valueType(max(neomig_key)) AS lastType');
+    // a job an earlier neomig began leaves out the rows it did: element ids up to its last, in text order
+    const old = keyedBatchCypher({ match: '(b:Book)', key: 'elementId(b)', update: 'SET b.x = 1' }, true, true);
+    if (typeof old === 'string') throw new Error(old);
+    expect(old.range).toContain('WHERE id(b) IN range($neomigAfter + 1, $neomigAfter + $neomigWidth) AND elementId(b) > $neomigBefore\n');
+    expect(old.bounds).toBe('MATCH (b:Book) RETURN count(*) AS rows, min(id(b)) AS lo, max(id(b)) AS hi');
   });
 
   it('takes the rows of a pattern that gives an id several rows whole: up to the batchSize-th key, then every row of those', () => {
