@@ -71,6 +71,12 @@ export interface HistoryWrite {
  * With several query shapes an index migration paid that once per shape; with one it pays it once.
  * The entry (and its down script) is sent once per run, not with every write.
  */
+/** An audit event read back with the version whose entry holds it. */
+export interface RunEvent {
+  version: string;
+  event: Record<string, unknown>;
+}
+
 export class HistoryStore {
   private readonly h: string;
   private readonly a: string;
@@ -299,6 +305,53 @@ export class HistoryStore {
   /** An audit event about a version whose entry exists (the entry itself is left as it is). */
   auditWrite(version: string, action: AuditAction, detail: string): HistoryWrite {
     return this.write(version, {}, { action, detail }, false);
+  }
+
+  /**
+   * After `up --restore-on-failure` brought the history back to the snapshot's: `entry`, which this run
+   * changed, as the restore left it: its changes undone (`failure`: the step that failed, recorded failed
+   * with its error; any other is rolled back), with the restore as its event.
+   */
+  restoredWrite(entry: HistoryEntry, detail: string, failure?: { errorCode?: string; errorMessage: string }): HistoryWrite {
+    const outcome = failure
+      ? { status: 'failed', partialChanges: 'undone', errorCode: failure.errorCode ?? null, errorMessage: failure.errorMessage, checkpoint: null }
+      : { status: 'rolled_back', partialChanges: null, checkpoint: null };
+    return this.entryWriteFor(entry, outcome, { action: 'restore', detail });
+  }
+
+  /** This run's audit events (each with its version), oldest first: a restore must not erase them. */
+  async runEvents(): Promise<RunEvent[]> {
+    const result = await this.client.query(
+      `MATCH (v:${this.h} {database: $database})-[:HAS_EVENT]->(e:${this.a}) WHERE e.runId = $runId
+       RETURN v.version AS version, properties(e) AS event ORDER BY e.at, id(e)`,
+      { database: this.database, runId: this.runId },
+      'read',
+    );
+    return result.records.map((r) => ({ version: r.get('version') as string, event: r.get('event') as Record<string, unknown> }));
+  }
+
+  /** Which of `versions` have an entry. */
+  async existing(versions: string[]): Promise<Set<string>> {
+    const result = await this.client.query(
+      `MATCH (v:${this.h} {database: $database}) WHERE v.version IN $versions RETURN v.version AS version`,
+      { database: this.database, versions },
+      'read',
+    );
+    return new Set(result.records.map((r) => r.get('version') as string));
+  }
+
+  /** `writes`, then `events` (read by runEvents before a restore) put back on their entries as they were, in one transaction. */
+  async saveWithEvents(writes: HistoryWrite[], events: RunEvent[]): Promise<void> {
+    const confirm = await this.client.writeTransaction(async (run) => {
+      const confirm = await this.save(writes, run);
+      await run(
+        `UNWIND $events AS w MATCH (v:${this.h} {database: $database, version: w.version})
+         CREATE (v)-[:HAS_EVENT]->(e:${this.a}) SET e = w.event`,
+        { events, database: this.database },
+      );
+      return confirm;
+    });
+    confirm();
   }
 
   /** After a restore replaced the history: the next write of each entry sends it whole again. */

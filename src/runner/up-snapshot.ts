@@ -7,7 +7,7 @@
 import { leftNothing, type Plan } from '../core/types.js';
 import type { Neo4jClient } from '../neo4j/client.js';
 import { errorMessage } from '../neo4j/errors.js';
-import type { HistoryStore } from '../neo4j/history.js';
+import type { HistoryStore, RunEvent } from '../neo4j/history.js';
 import { verifySnapshot } from '../snapshot/file.js';
 import { assertRestoreAllowed, restoreWith } from './operations/restore.js';
 import { snapshotWith } from './operations/snapshot.js';
@@ -69,16 +69,10 @@ export class UpSnapshot {
     this.session.events.warn(`the downs could not reverse the failure (${why}): restoring the snapshot ${this.file}`);
     try {
       const verified = await verifySnapshot(this.file);
+      // the snapshot's history has none of this run: its events are read first and put back after
+      const events = await this.history.runEvents();
       await restoreWith(this.session, this.client, this.history, this.file, verified);
-      const step = plan.steps.find((s) => s.version === failed.version);
-      const detail = `restored snapshot ${this.file} after ${failed.version} failed and ${why}`;
-      const writes = step?.migration
-        ? [
-          this.history.failedWrite(historyEntry(step.migration), 0, 'undone', failed.neo4jCode, failed.message),
-          this.history.auditWrite(failed.version, 'restore', detail),
-        ]
-        : [];
-      if (writes.length > 0) await this.history.save(writes);
+      await this.recordRestore(plan, failed, events, `restored snapshot ${this.file} after ${failed.version} failed and ${why}`);
     } catch (e) {
       result.snapshot.restoreCommand = command;
       this.session.events.warn(`restoring the snapshot failed: ${errorMessage(e)}`);
@@ -95,7 +89,31 @@ export class UpSnapshot {
     result.pending = pendingOf(states, []);
     return `the downs could not reverse the failure (${why}); restored the snapshot taken before this run (${this.file}): the database is as it was`;
   }
+
+  /**
+   * The history after the restore: this run's audit events as they were, and every migration the run
+   * changed as the restore left it, with a `restore` event: the failed one failed with its changes
+   * undone; one the run applied and the snapshot did not have, rolled back; one the snapshot has
+   * (a repeatable run again), as it was before the run.
+   */
+  private async recordRestore(plan: Plan, failed: Failure, events: RunEvent[], detail: string): Promise<void> {
+    const entryOf = (version: string) => plan.steps.find((s) => s.version === version)?.migration;
+    const versions = [...new Set([...events.map((e) => e.version), failed.version])];
+    const existing = await this.history.existing(versions);
+    const writes = versions.flatMap((version) => {
+      const migration = entryOf(version);
+      if (version === failed.version && migration) {
+        return [this.history.restoredWrite(historyEntry(migration), detail, { errorCode: failed.neo4jCode, errorMessage: failed.message })];
+      }
+      if (existing.has(version)) return [this.history.auditWrite(version, 'restore', detail)];
+      return migration ? [this.history.restoredWrite(historyEntry(migration), detail)] : [];
+    });
+    await this.history.saveWithEvents(writes, events);
+  }
 }
+
+/** The inputs of recordRestore that come from the failed step. */
+type Failure = NonNullable<RunResult['failed']>;
 
 function shellQuote(file: string): string {
   return /^[\w./:@+-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;

@@ -304,7 +304,8 @@ describe('up --snapshot', () => {
     expect((await neomig(['up'], dir)).code).toBe(0);
     await seed();
     const before = { graph: await graph(), schema: await userSchema(driver) };
-    writeFiles(dir, BROKEN);
+    // 1.0.5 applies in the same run before 1.1.0 fails
+    writeFiles(dir, { ...BROKEN, 'migrations/V1.0.5__extra.up.cypher': 'CREATE (:Extra);\n', 'migrations/V1.0.5__extra.down.cypher': 'MATCH (e:Extra) DELETE e;\n' });
 
     const run = await neomig(['up', '--snapshot', '--restore-on-failure', '--json'], dir);
     expect(run.code).toBe(1);
@@ -315,15 +316,25 @@ describe('up --snapshot', () => {
     expect(await graph()).toEqual(before.graph);
     expect(await userSchema(driver)).toEqual(before.schema);
 
+    // the run's migrations are recorded undone: the one that failed, and the one it applied before
     expect(await history()).toEqual([
       { version: '1.0.0', status: 'applied', partial: null },
+      { version: '1.0.5', status: 'rolled_back', partial: null },
       { version: '1.1.0', status: 'failed', partial: 'undone' },
     ]);
-    const events = await driver.executeQuery(
-      "MATCH (:SchemaVersion {version: '1.1.0'})-[:HAS_EVENT]->(e) RETURN e.action AS action, e.detail AS detail, e.snapshot AS snapshot ORDER BY e.at",
-    );
-    const restore = events.records.map((r) => r.toObject()).find((e) => e['action'] === 'restore');
-    expect(restore).toMatchObject({ snapshot: doc.snapshot.file, detail: expect.stringContaining(`restored snapshot ${doc.snapshot.file} after 1.1.0 failed`) });
+    // and nothing the run wrote in the audit trail is lost: its events, then the restore's
+    const events = async (version: string) => (await driver.executeQuery(
+      'MATCH (:SchemaVersion {version: $version})-[:HAS_EVENT]->(e) RETURN e.action AS action, e.detail AS detail, e.snapshot AS snapshot, e.runId AS run ORDER BY e.at',
+      { version },
+    )).records.map((r) => r.toObject());
+    const failedEvents = await events('1.1.0');
+    expect(failedEvents.map((e) => e['action'])).toEqual([...failedEvents.slice(0, -2).map((e) => e['action']), 'failed', 'restore']);
+    expect(failedEvents.at(-2)).toMatchObject({ detail: 'partial changes: remain' });
+    expect(failedEvents.at(-1)).toMatchObject({ snapshot: doc.snapshot.file, detail: expect.stringContaining(`restored snapshot ${doc.snapshot.file} after 1.1.0 failed`) });
+    const appliedEvents = await events('1.0.5');
+    expect(appliedEvents.map((e) => e['action'])).toContain('up');
+    expect(appliedEvents.at(-1)).toMatchObject({ action: 'restore', snapshot: doc.snapshot.file });
+    expect(new Set([...failedEvents, ...appliedEvents].map((e) => e['run'])).size).toBe(1);
 
     // the failure is recorded as undone: a fixed migration is simply retried
     writeFiles(dir, { 'migrations/V1.1.0__junk.up.cypher': 'CREATE (:Junk {x: 1});\n', 'migrations/V1.1.0__junk.down.cypher': 'MATCH (j:Junk) DELETE j;\n' });
