@@ -11,6 +11,7 @@ import path from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MigrationRunError } from '../../src/runner/migrator.js';
+import type { BatchProgressEvent } from '../../src/runner/types.js';
 import { BIN, cleanEnv, ensureBuilt, runCli } from '../support/cli.js';
 import { migrationsDir, removeMigrationDirs, testMigrator, writeFiles } from '../support/migrations.js';
 import { connectionEnv, serverIdle, useCleanDatabase } from '../support/neo4j.js';
@@ -40,6 +41,14 @@ async function createItems(n: number, index = true): Promise<void> {
     await session.close();
   }
 }
+
+/** A job by element id whose batch fails on the item marked bad (and has no down). */
+const DIVIDE = `export default {
+  async up(ctx) {
+    await ctx.batch({ label: 'divide', match: '(i:Item)', key: 'elementId(i)', batchSize: 10,
+      update: 'SET i.n = coalesce(i.n, 0) + 1, i.q = CASE WHEN i.bad THEN 1 / 0 ELSE i.k END' });
+  },
+};`;
 
 /** How many items were updated how many times: [{ n: 1, c: 200000 }] when each was updated once. */
 async function updates(): Promise<Record<string, unknown>[]> {
@@ -271,14 +280,7 @@ describe('key-ordered ctx.batch() failures', () => {
   it('without a down, the failure keeps its checkpoint and the next up resumes after it', async () => {
     await createItems(100);
     await driver.executeQuery('MATCH (i:Item {k: 55}) SET i.bad = true');
-    const m = testMigrator(migrationsDir({
-      'V1__divide.ts': `export default {
-        async up(ctx) {
-          await ctx.batch({ label: 'divide', match: '(i:Item)', key: 'elementId(i)', batchSize: 10,
-            update: 'SET i.n = coalesce(i.n, 0) + 1, i.q = CASE WHEN i.bad THEN 1 / 0 ELSE i.k END' });
-        },
-      };`,
-    }));
+    const m = testMigrator(migrationsDir({ 'V1__divide.ts': DIVIDE }));
     try {
       const error = (await m.up().catch((e: unknown) => e)) as MigrationRunError;
       expect(error.result.failed).toMatchObject({ partialChanges: 'remain' });
@@ -303,4 +305,34 @@ describe('key-ordered ctx.batch() failures', () => {
       await m.close();
     }
   });
+});
+
+it('resumes an element-id job that an earlier neomig began, leaving out the rows it did (element ids in text order)', async () => {
+  await createItems(300, false);
+  await driver.executeQuery('MATCH (i:Item {k: 150}) SET i.bad = true');
+  const m = testMigrator(migrationsDir({ 'V1__divide.ts': DIVIDE }));
+  try {
+    await m.up().catch(() => undefined);
+    expect((await m.status()).migrations[0]!.applied).toMatchObject({ status: 'failed', partialChanges: 'remain' });
+    // what the earlier form would have left: the first 120 element ids in text order done, and its checkpoint
+    const ids = (await driver.executeQuery('MATCH (i:Item) RETURN elementId(i) AS id ORDER BY id')).records.map((r) => r.get('id') as string);
+    const last = ids[119]!;
+    const session = driver.session();
+    try {
+      await session.run('MATCH (i:Item) REMOVE i.n, i.q, i.bad');
+      await session.run('MATCH (i:Item) WHERE elementId(i) <= $last SET i.n = 1', { last });
+      const checkpoint = { jobs: [{ label: 'divide', lastKey: { type: 'STRING', value: last }, rows: 120, batches: 12, done: false, total: 300, counters: {} }] };
+      await session.run(`MATCH (v:SchemaVersion) SET v.checkpoint = $json, v.checkpointAfter = null, v.checkpointJob = null,
+        v.checkpointRows = null, v.checkpointBatches = null`, { json: JSON.stringify(checkpoint) });
+    } finally {
+      await session.close();
+    }
+    const result = await m.up();
+    expect(result.applied.map((a) => a.version)).toEqual(['1.0.0']);
+    expect(await updates()).toEqual([{ n: 1, c: 300 }]);
+    const done = m.events.filter((e): e is BatchProgressEvent => e.type === 'batch:progress').at(-1)!;
+    expect(done).toMatchObject({ phase: 'done', rows: 300, total: 300, resumedRows: 120 });
+  } finally {
+    await m.close();
+  }
 });
