@@ -144,15 +144,29 @@ export class LeaseLock {
 }
 
 /** Who holds the lock on a database now, if anyone (for status and repair). */
-export async function readLock(client: Neo4jClient, lockLabel: string): Promise<(LockHolder & { stale: boolean }) | null> {
-  const result = await client.autoCommit(
-    `MATCH (l:${label(lockLabel)} {name: $name})
+export async function readLock(client: Neo4jClient, lockLabel: string): Promise<LockState> {
+  const { cypher, params } = lockQuery(client, lockLabel);
+  return lockStateOf(rowsOf(await client.autoCommit(cypher, params, 'read')));
+}
+
+/** The lock's holder and the mark of a restore that did not finish, in one round trip (for status). */
+export async function readLockAndRestore(client: Neo4jClient, lockLabel: string): Promise<{ lock: LockState; restoring: RestoreMark | null }> {
+  const [lock, restoring] = await client.together([lockQuery(client, lockLabel), restoringQuery(client, lockLabel)], 'read');
+  return { lock: lockStateOf(lock ?? []), restoring: restoreMarkOf(restoring) };
+}
+
+type LockState = (LockHolder & { stale: boolean }) | null;
+
+function lockQuery(client: Neo4jClient, lockLabel: string): Query {
+  return {
+    cypher: `MATCH (l:${label(lockLabel)} {name: $name})
      RETURN l {.owner, .host, .pid, acquiredAt: toString(l.acquiredAt), heartbeatAt: toString(l.heartbeatAt)} AS before,
             l.heartbeatAt + duration({seconds: coalesce(l.ttlSeconds, 60)}) < datetime() AS stale`,
-    { name: client.databaseName },
-    'read',
-  );
-  const rows = rowsOf(result);
+    params: { name: client.databaseName },
+  };
+}
+
+function lockStateOf(rows: Row[]): LockState {
   if (!rows[0]) return null;
   return { ...toHolder(rows[0]['before'] as Row), stale: rows[0]['stale'] === true };
 }
@@ -177,12 +191,7 @@ export async function clearRestoring(client: Neo4jClient, lockLabel: string): Pr
   await client.query(`MATCH (r:${label(lockLabel)} {name: $name}) DELETE r`, { name: restoreName(client) });
 }
 
-export async function readRestoring(client: Neo4jClient, lockLabel: string): Promise<RestoreMark | null> {
-  const { cypher, params } = restoringQuery(client, lockLabel);
-  return restoreMarkOf(await client.rows(cypher, params, 'read'));
-}
-
-/** The read of the mark, to send along with other queries (the lock's attempt: see withLock). */
+/** The read of the mark, to send along with other queries (the lock's attempt: see withLock; status). */
 export function restoringQuery(client: Neo4jClient, lockLabel: string): Query {
   return {
     cypher: `MATCH (r:${label(lockLabel)} {name: $name}) RETURN r.file AS file, toString(r.startedAt) AS startedAt`,

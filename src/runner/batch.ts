@@ -217,15 +217,17 @@ export async function runKeyedBatch(job: BatchJob, spec: KeyedBatchOptions): Pro
   // the rows it did (the queries that do so are built only then)
   const entry = job.journal.loopEntry;
   const walk = idWalk(job, cypher, params, batchSize);
+  // an earlier neomig walked element ids in text order: the rows up to its last one are left out
+  const fromRecord = (state: JobCheckpoint): JobCheckpoint =>
+    (state.lastKey?.type === 'STRING' ? { ...state, lastKey: null, before: state.lastKey.value } : state);
   const recorded = job.journal.recorded(job.ordinal, label);
-  const resumesOld = recorded?.before !== undefined || recorded?.lastKey?.type === 'STRING';
+  const resumesOld = recorded !== undefined && fromRecord(recorded).before !== undefined;
   const rangeCypher = resumesOld ? (keyedBatchCypher(spec as KeyedBatchSpec, unique, true) as KeyedBatchCypher).range! : cypher.range!;
   const loopCypher = entry ? idLoopCypher(spec as KeyedBatchSpec, entry.pattern, unique, resumesOld) : null;
   const done: BatchPlan = { cypher: 'RETURN 0 AS rows', params: {}, read: () => ({ rows: 0, lastKey: null, last: true }) };
   return runJob(job, {
     ...base,
-    // an earlier neomig walked element ids in text order: the rows up to its last one are left out
-    fromRecord: (state) => (state.lastKey?.type === 'STRING' ? { ...state, lastKey: null, before: state.lastKey.value } : state),
+    fromRecord,
     total: async () => (await walk.bounds()).rows,
     ...(loopCypher ? {
       loop: async (state, after, batches, session) => {

@@ -61,7 +61,7 @@ export class MigratorSession {
   }
 
   /** `options.afterInterruptedRestore`: the operation may run on a database a restore left half loaded
-   *  (restore itself, clean); every other one stops there (see readRestoring). */
+   *  (restore itself, clean); every other one stops there (see markRestoring). */
   async withLock<T>(
     lockTimeoutSeconds: number | undefined,
     work: (locked: Locked) => Promise<T>,

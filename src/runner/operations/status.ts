@@ -1,7 +1,7 @@
 import { currentVersion, reconcile } from '../../core/reconcile.js';
 import { tamperedIssues } from '../../core/recorded.js';
 import { validateWarnings } from '../../core/validate.js';
-import { readLock, readRestoring } from '../../neo4j/lock.js';
+import { readLockAndRestore } from '../../neo4j/lock.js';
 import { integrityIssues } from '../integrity.js';
 import { schemaDriftOf } from '../schema/drift.js';
 import type { MigratorSession } from '../session.js';
@@ -15,8 +15,7 @@ export async function status(session: MigratorSession): Promise<StatusResult> {
   const states = reconcile(local, history);
   const integrity = await integrityIssues(session.config.migrationsDir, local);
   const issues = [...session.issuesOf(local, states), ...integrity, ...tamperedIssues(history)];
-  const lock = await readLock(c, session.config.labels.lock);
-  const restoreInterrupted = await readRestoring(c, session.config.labels.lock);
+  const { lock, restoring: restoreInterrupted } = await readLockAndRestore(c, session.config.labels.lock);
   const drift = await schemaDriftOf(c, states);
   return {
     server: c.server, current: currentVersion(states), migrations: states, issues, warnings: validateWarnings(local), lock, drift,
