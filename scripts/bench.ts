@@ -185,7 +185,15 @@ try {
     else if (name === 'fingerprints') notes.push(...(await fingerprintsBench({ repo, root, server, driver, rounds, log })));
     else if (name === 'snapshot') notes.push(...(await snapshotBench(repo, server, driver, log)));
     else if (name === 'placeholders') notes.push(await placeholdersBench());
-    else if (name === 'batch') notes.push(...(await batchBench(server, driver, repo, paths.scratch, rounds, log)));
+    else if (name === 'batch') {
+      // each later round on a server of its own (not for NEO4J_URI's: there is only that one)
+      const fresh = server.provider === 'env' ? undefined : async () => {
+        const own = await startLocalNeo4j({ log });
+        const ownDriver = openDriver(own);
+        return { server: own, driver: ownDriver, stop: async () => { await ownDriver.close(); await own.stop(); } };
+      };
+      notes.push(...(await batchBench({ server, driver, stop: async () => {} }, fresh, repo, paths.scratch, rounds, log)));
+    }
   }
 } finally {
   await driver.close();

@@ -11,6 +11,11 @@
  *     driver's `IN 2 CONCURRENT TRANSACTIONS`: the same parallelism on both sides
  *   - ctx.batch loop form (WHERE b.loop IS NULL ... LIMIT $batchSize), the old documented pattern, once
  * then the graph is doubled and the bare driver and both keyed forms run again: 2N vs N time.
+ * Each round runs on a server of its own, started afresh, with the graph loaded afresh: from one run of
+ * the bench to the next, on one server for all rounds, every ratio moved together by up to 15 % while
+ * the rounds within a run agreed, so one server's state (what its JIT compiled, for one) weighed on all
+ * of a run's rounds alike. Rounds on servers of their own sample that too. On a server given by
+ * NEO4J_URI every round runs on that one, from an empty graph (whose node ids are then reused ones).
  * Every timed run overwrites the same property (b.v) with a value of its own, so every run does the same
  * work on the same store. (Adding a new property per run did not: Neo4j's record format keeps four
  * small properties per property record, so every fourth new property made each node allocate a record,
@@ -44,7 +49,26 @@ interface Run {
   ms: number;
 }
 
-export async function batchBench(server: Server, driver: Driver, repo: string, scratch: string, rounds: number, log: (line: string) => void): Promise<string[]> {
+/** A server to run a round on, and how to stop it when the round is done. */
+export interface BatchServer {
+  server: Server;
+  driver: Driver;
+  stop(): Promise<void>;
+}
+
+/**
+ * `first`: the bench's server, for the first round. `fresh`: starts another for each later round (absent
+ * for a server given by NEO4J_URI: every round then runs on that one, from an empty graph).
+ */
+export async function batchBench(
+  first: BatchServer,
+  fresh: (() => Promise<BatchServer>) | undefined,
+  repo: string,
+  scratch: string,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<string[]> {
+  let { server, driver } = first;
   const nodes = Number(process.env['NEOMIG_BENCH_BATCH_NODES'] ?? 1_000_000);
   const { createMigrator } = (await import(pathToFileURL(path.join(repo, 'dist', 'index.js')).href)) as typeof import('../../src/index.js');
   let run = 0;
@@ -113,13 +137,6 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     log(`bench: batch ${contender} ${n.toLocaleString('en-US')} nodes: ${ms.toFixed(0)} ms (${Math.round((n * 1000) / ms).toLocaleString('en-US')} rows/s)${call}`);
   };
 
-  // an id key has its uniqueness constraint (its index): ctx.batch then takes LIMIT rows per batch, no second seek
-  await implicit('CREATE CONSTRAINT bench_book_id IF NOT EXISTS FOR (b:Book) REQUIRE b.id IS UNIQUE');
-  await addBooks(1, nodes);
-  await implicit('CALL db.awaitIndexes(300)');
-  await bare(false)(nodes);
-  await neomig('keyed')(nodes);
-  await neomig('elementId')(nodes);
   const contenders: [string, (n: number) => Promise<Timed>][] = [
     ['bare driver CALL IN TRANSACTIONS', bare(false)],
     ['ctx.batch by b.id', neomig('keyed')],
@@ -128,17 +145,31 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
     [`ctx.batch by b.id, concurrency ${CONCURRENCY}`, neomig('keyed', CONCURRENCY)],
     [`bare driver, ${CONCURRENCY} concurrent`, bare(false, true)],
   ];
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of r % 2 ? [...contenders].reverse() : contenders) await measure(name, nodes, run);
-  }
-  await measure('ctx.batch loop form', nodes, neomig('loop'));
-  await addBooks(nodes + 1, 2 * nodes);
   const twice = contenders.slice(0, 3);
   for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of r % 2 ? [...twice].reverse() : twice) await measure(name, 2 * nodes, run);
+    const host = r === 0 || !fresh ? first : await fresh();
+    ({ server, driver } = host);
+    try {
+      if (r > 0 && fresh) log(`bench: batch round ${r + 1} on a server of its own`);
+      // an id key has its uniqueness constraint (its index): ctx.batch then takes LIMIT rows per batch, no second seek
+      await implicit('CREATE CONSTRAINT bench_book_id IF NOT EXISTS FOR (b:Book) REQUIRE b.id IS UNIQUE');
+      await addBooks(1, nodes);
+      await implicit('CALL db.awaitIndexes(300)');
+      await bare(false)(nodes);
+      await neomig('keyed')(nodes);
+      await neomig('elementId')(nodes);
+      for (const [name, run] of r % 2 ? [...contenders].reverse() : contenders) await measure(name, nodes, run);
+      if (r === 0) await measure('ctx.batch loop form', nodes, neomig('loop'));
+      await addBooks(nodes + 1, 2 * nodes);
+      // the doubled graph's first runs, untimed too: the first after it grew ran up to 50 % slower
+      for (const [, run] of twice) await run(2 * nodes);
+      for (const [name, run] of r % 2 ? [...twice].reverse() : twice) await measure(name, 2 * nodes, run);
+      await implicit('MATCH (b:Book) CALL (b) { DETACH DELETE b } IN TRANSACTIONS OF 50000 ROWS');
+      await implicit('DROP CONSTRAINT bench_book_id IF EXISTS');
+    } finally {
+      if (host !== first) await host.stop();
+    }
   }
-  await implicit('MATCH (b:Book) CALL (b) { DETACH DELETE b } IN TRANSACTIONS OF 50000 ROWS');
-  await implicit('DROP CONSTRAINT bench_book_id IF EXISTS');
 
   const median = (contender: string, n: number) => {
     const ms = runs.filter((x) => x.contender === contender && x.nodes === n).map((x) => x.ms).sort((a, b) => a - b);
@@ -147,7 +178,8 @@ export async function batchBench(server: Server, driver: Driver, repo: string, s
   const rate = (ms: number, n: number) => `${Math.round((n * 1000) / ms).toLocaleString('en-US')} rows/s`;
   const base = median('bare driver CALL IN TRANSACTIONS', nodes);
   const lines = [
-    `batch: a backfill of ${nodes.toLocaleString('en-US')} nodes, ${BATCH} rows per transaction, median of ${rounds}; ` +
+    `batch: a backfill of ${nodes.toLocaleString('en-US')} nodes, ${BATCH} rows per transaction, median of ${rounds}` +
+      `${fresh ? ', each round on a server of its own' : ''}; ` +
       'neomig: the whole up() (connect, lock, history, record), then its ctx.batch() call alone:',
   ];
   const row = (name: string, ms: number) =>
