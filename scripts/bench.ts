@@ -192,7 +192,7 @@ try {
         const ownDriver = openDriver(own);
         return { server: own, driver: ownDriver, stop: async () => { await ownDriver.close(); await own.stop(); } };
       };
-      notes.push(...(await batchBench({ server, driver, stop: async () => {} }, fresh, repo, paths.scratch, rounds, log)));
+      notes.push(...(await batchBench({ server, driver }, fresh, repo, paths.scratch, rounds, log)));
     }
   }
 } finally {

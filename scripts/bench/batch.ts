@@ -49,7 +49,7 @@ interface Run {
   ms: number;
 }
 
-/** A server to run a round on, and how to stop it when the round is done. */
+/** A server to run a round on, and how to stop it when the round is done (the bench's own: not here). */
 export interface BatchServer {
   server: Server;
   driver: Driver;
@@ -61,7 +61,7 @@ export interface BatchServer {
  * for a server given by NEO4J_URI: every round then runs on that one, from an empty graph).
  */
 export async function batchBench(
-  first: BatchServer,
+  first: Pick<BatchServer, 'server' | 'driver'>,
   fresh: (() => Promise<BatchServer>) | undefined,
   repo: string,
   scratch: string,
@@ -147,10 +147,10 @@ export async function batchBench(
   ];
   const twice = contenders.slice(0, 3);
   for (let r = 0; r < rounds; r++) {
-    const host = r === 0 || !fresh ? first : await fresh();
-    ({ server, driver } = host);
+    const own = r > 0 && fresh ? await fresh() : undefined;
+    ({ server, driver } = own ?? first);
     try {
-      if (r > 0 && fresh) log(`bench: batch round ${r + 1} on a server of its own`);
+      if (own) log(`bench: batch round ${r + 1} on a server of its own`);
       // an id key has its uniqueness constraint (its index): ctx.batch then takes LIMIT rows per batch, no second seek
       await implicit('CREATE CONSTRAINT bench_book_id IF NOT EXISTS FOR (b:Book) REQUIRE b.id IS UNIQUE');
       await addBooks(1, nodes);
@@ -167,7 +167,7 @@ export async function batchBench(
       await implicit('MATCH (b:Book) CALL (b) { DETACH DELETE b } IN TRANSACTIONS OF 50000 ROWS');
       await implicit('DROP CONSTRAINT bench_book_id IF EXISTS');
     } finally {
-      if (host !== first) await host.stop();
+      await own?.stop();
     }
   }
 
