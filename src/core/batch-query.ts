@@ -123,7 +123,9 @@ WITH *, ${key} AS neomig_key`;
  * the keys after `$neomigAfter`, `$neomigChunkRows` of them, read in order (keys only), give the upper
  * key of every `$neomigBatchSize`-th row and of the last (`highs`, as text, with their type). Batch i
  * then takes the rows with a key in (highs[i-1], highs[i]] (the first from `$neomigAfter`): a range
- * holds a run of equal keys whole, and the ranges can commit in any order.
+ * holds a run of equal keys whole, and the ranges can commit in any order. (`range(a, b, step)` with
+ * a > b is not always empty in Neo4j: `range(9999, 4999, 10000)` is `[9999]`; hence the `WHERE`, or a
+ * chunk of fewer keys than a batch would get a null high.)
  */
 export function rangeBoundsCypher(spec: KeyedBatchSpec): string | null {
   const parts = keyedParts(spec);
@@ -133,7 +135,7 @@ export function rangeBoundsCypher(spec: KeyedBatchSpec): string | null {
 WITH ${key} AS neomig_key ORDER BY neomig_key LIMIT $neomigChunkRows
 WITH collect(neomig_key) AS neomig_keys
 RETURN size(neomig_keys) AS rows, valueType(head(neomig_keys)) AS type,
-  [i IN range($neomigBatchSize - 1, size(neomig_keys) - 1, $neomigBatchSize) | toString(neomig_keys[i])]
+  [i IN range($neomigBatchSize - 1, size(neomig_keys) - 1, $neomigBatchSize) WHERE i < size(neomig_keys) | toString(neomig_keys[i])]
     + CASE WHEN size(neomig_keys) % $neomigBatchSize = 0 THEN [] ELSE [toString(last(neomig_keys))] END AS highs`;
 }
 

@@ -80,6 +80,14 @@ describe.each([
     expect(await run(`match: '(i:Item)', key: 'elementId(i)', update: 'SET i.n = 1', batchSize: 10`)).toMatchObject({ rows: 0 });
   });
 
+  it('by a property, two batches at once, fewer rows than one batch', async () => {
+    await driver.executeQuery('CREATE INDEX item_k IF NOT EXISTS FOR (i:Item) ON (i.k)');
+    await driver.executeQuery('UNWIND range(1, 50) AS k CREATE (:Item {k: k})');
+    const { rows } = await run(`match: '(i:Item)', key: 'i.k', update: 'SET i.n = coalesce(i.n, 0) + 1', batchSize: 100, concurrency: 2`);
+    expect(await counts('MATCH (i:Item) RETURN i.n AS n, count(*) AS c')).toEqual([[1, 50]]);
+    expect(rows).toBe(50);
+  });
+
   it('by a unique property, a pattern that gives each key several rows', async () => {
     await driver.executeQuery('CREATE CONSTRAINT item_k_unique IF NOT EXISTS FOR (i:Item) REQUIRE i.k IS UNIQUE');
     await driver.executeQuery('UNWIND range(1, 500) AS k CREATE (i:Item {k: k}) CREATE (i)-[:IN]->(:Group), (i)-[:IN]->(:Group)');
